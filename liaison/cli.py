@@ -1,0 +1,164 @@
+"""The ``liaison`` command: init, serve, demo, contacts create-from, check.
+
+Anything else is handed to Django's management commands (``liaison migrate``,
+``liaison createsuperuser``...). Exit status is non-zero on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
+OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check"}
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        from pathlib import Path
+
+        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="liaison",
+        description="Keep contacts in step with customers, vendors and bank accounts.",
+        epilog="Other commands are Django's: liaison migrate, liaison createsuperuser, ...",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="migrate the database and create the default setup (idempotent)")
+    serve = sub.add_parser("serve", help="serve the web application with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=2)
+    demo = sub.add_parser("demo", help="load the demo company into an empty database")
+    demo.add_argument("--companies", type=int, default=50)
+    contacts = sub.add_parser("contacts", help="contact batch jobs")
+    csub = contacts.add_subparsers(dest="action", required=True)
+    create_from = csub.add_parser(
+        "create-from", help="create company contacts for records that have none"
+    )
+    create_from.add_argument("kind", choices=sorted(KIND_ARGS))
+    create_from.add_argument("--chunk-size", type=int, default=1000)
+    check = sub.add_parser("check", help="report drift between linked records; --repair fixes it")
+    check.add_argument("--repair", action="store_true")
+    check.add_argument("--show", type=int, default=20, help="how many disagreements to list")
+    return parser
+
+
+def _init() -> int:
+    from django.core.management import call_command
+
+    from liaison.relations.services import setup_init
+
+    call_command("migrate", interactive=False, verbosity=0)
+    created = setup_init()
+    print("Default setup: " + (", ".join(created) if created else "already in place") + ".")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    argv = [
+        gunicorn,
+        "liaison.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    print(f"Liaison serving on http://{args.host}:{args.port}/", flush=True)
+    os.execv(gunicorn, argv)
+    return 0  # pragma: no cover - execv does not return
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from liaison.relations.demo import demo_is_loadable, demo_load
+
+    if not demo_is_loadable():
+        print("The database already holds data: the demo company is not loaded.")
+        return 0
+    made = demo_load(args.companies)
+    print("Demo company loaded: " + ", ".join(f"{n} {k}" for k, n in made.items()) + ".")
+    return 0
+
+
+def _create_from(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from liaison.relations.services import contacts_create_from
+
+    kind = KIND_ARGS[args.kind]
+    bar = tqdm(total=0, unit=" records", desc=f"contacts from {args.kind}", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    result = contacts_create_from(kind, chunk_size=args.chunk_size, progress=progress)
+    bar.close()
+    print(
+        f"Created {result.created} contacts; skipped {result.skipped} already linked {args.kind}."
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from liaison.relations.checks import drift_find, drift_repair, summaries_stale
+
+    drift = drift_find()
+    stale = summaries_stale()
+    for item in drift[: args.show]:
+        print(f"drift: {item}")
+    print(f"{len(drift)} disagreements between linked records; {stale} stale summaries.")
+    if not args.repair:
+        return 1 if drift or stale else 0
+    written, fixed = drift_repair()
+    left = drift_find(limit=1)
+    print(f"Repaired: {written} records written, {fixed} summaries fixed.")
+    if left:
+        print(f"Still drifting after repair: {left[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``liaison`` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    _setup_django()
+    if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["liaison", *args_list])
+        return 0
+    args = _parser().parse_args(args_list)
+    from liaison.core.errors import DomainError
+
+    handlers = {
+        "init": lambda: _init(),
+        "serve": lambda: _serve(args),
+        "demo": lambda: _demo(args),
+        "contacts": lambda: _create_from(args),
+        "check": lambda: _check(args),
+    }
+    try:
+        return handlers[args.command]()
+    except DomainError as exc:
+        print(f"error [{exc.code}]: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

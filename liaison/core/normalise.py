@@ -1,0 +1,47 @@
+"""Derived columns every party keeps in step: upper-case codes, search name, E.164 phones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from liaison.core import fields
+
+CODE_FIELDS = (
+    "territory_code",
+    "currency_code",
+    "language_code",
+    "country_code",
+    "salesperson_code",
+    "purchaser_code",
+    "our_contact_code",
+)
+
+
+def normalise_party(obj: models.Model, before: dict[str, Any] | None = None) -> None:
+    """Recompute derived fields of a party from its typed values (spec 0.2, R-D10 step 1).
+
+    Search Name follows Name while it is blank or still equal to the upper-case old Name.
+    """
+    for name in CODE_FIELDS:
+        value = getattr(obj, name, None)
+        if isinstance(value, str):
+            setattr(obj, name, value.strip().upper())
+    if hasattr(obj, "iban"):
+        obj.iban = fields.compact_iban(obj.iban)
+    if hasattr(obj, "swift_code"):
+        obj.swift_code = obj.swift_code.strip().upper()
+    if hasattr(obj, "vat_registration_no"):
+        obj.vat_registration_no = obj.vat_registration_no.strip().upper()
+    old_name = (before or {}).get("name", "") or ""
+    search = obj.search_name  # type: ignore[attr-defined]
+    if not search or search == old_name.upper():
+        obj.search_name = obj.name.upper()[:100]  # type: ignore[attr-defined]
+    else:
+        obj.search_name = search.upper()  # type: ignore[attr-defined]
+    country = obj.country_code  # type: ignore[attr-defined]
+    obj.phone_e164 = fields.phone_e164(obj.phone_no, country)  # type: ignore[attr-defined]
+    obj.mobile_e164 = fields.phone_e164(obj.mobile_phone_no, country)  # type: ignore[attr-defined]
+    if hasattr(obj, "search_email"):
+        obj.search_email = obj.email.upper()  # type: ignore[attr-defined]

@@ -1,0 +1,91 @@
+"""``model_update``: apply a dict of changes, derive, validate, save only what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from liaison.core.errors import StaleVersion, ValidationFailed
+
+
+def label(model: type[models.Model] | models.Model) -> str:
+    """The model's verbose name, capitalised, for messages."""
+    return str(model._meta.verbose_name).capitalize()
+
+
+def validation_failed(exc: ValidationError, what: str) -> ValidationFailed:
+    """Turn Django's ValidationError into our error with per-field messages."""
+    if hasattr(exc, "error_dict"):
+        fields = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    else:
+        fields = {"__all__": [str(m) for m in exc.messages]}
+    first = next(iter(fields.values()))[0] if fields else ""
+    return ValidationFailed(f"{what} is not valid: {first}", fields=fields)
+
+
+def full_clean_or_raise(obj: models.Model) -> None:
+    """Run model validation and raise ``ValidationFailed`` naming each bad field."""
+    try:
+        obj.full_clean(validate_unique=True, validate_constraints=True)
+    except ValidationError as exc:
+        raise validation_failed(exc, f"{label(obj)} {obj}") from exc
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The stored-column values of ``obj`` (attnames, so foreign keys are their ids)."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def check_version(obj: models.Model, expected_version: int | None) -> None:
+    """Refuse a write based on an older read (optimistic locking)."""
+    current = getattr(obj, "version", None)
+    if expected_version is not None and current != expected_version:
+        raise StaleVersion(
+            f"{label(obj)} {obj} was changed by someone else "
+            f"(version {current}, you had {expected_version}): reload it and apply your "
+            "change again."
+        )
+
+
+def model_update(
+    obj: models.Model,
+    data: dict[str, Any],
+    *,
+    allowed: frozenset[str] | set[str],
+    derive: Callable[[models.Model, dict[str, Any]], None] | None = None,
+    expected_version: int | None = None,
+) -> list[str]:
+    """Set the allowed fields in ``data``, derive, validate, save the changed columns.
+
+    Returns the changed field names. Unknown fields are refused rather than ignored, so a typo
+    never silently does nothing. ``derive(obj, before)`` recomputes derived columns.
+    """
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown or read-only fields: {', '.join(unknown)}.",
+            fields={k: ["This field cannot be set here."] for k in unknown},
+        )
+    check_version(obj, expected_version)
+    before = snapshot(obj)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    if derive is not None:
+        derive(obj, before)
+    changed = [k for k, v in snapshot(obj).items() if v != before[k]]
+    if not changed:
+        return []
+    full_clean_or_raise(obj)
+    extra = []
+    if hasattr(obj, "modified_at"):
+        obj.modified_at = timezone.now()
+        extra.append("modified_at")
+    if hasattr(obj, "version"):
+        obj.version = before["version"] + 1
+        extra.append("version")
+    obj.save(update_fields=[*changed, *extra])
+    return changed

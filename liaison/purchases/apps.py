@@ -1,0 +1,8 @@
+"""The purchases app."""
+
+from django.apps import AppConfig
+
+
+class PurchasesConfig(AppConfig):
+    name = "liaison.purchases"
+    label = "purchases"

@@ -1,0 +1,150 @@
+"""Link rows and contacts created from records: the building blocks the services share.
+
+``contacts_create_for_records`` is the one path that makes contacts from customers, vendors or
+bank accounts: the auto-create on insert (R-B) is a batch of one, the batch job (R-I) a stream of
+chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+
+from liaison.contacts.models import Contact, ContactType
+from liaison.contacts.naming import break_down_name
+from liaison.core.numbering import numbers_draw, series_get
+from liaison.relations.errors import ContactAlreadyLinked, RecordAlreadyLinked
+from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.relations.models import (
+    BusinessRelation,
+    ContactBusinessRelation,
+    LinkToTable,
+    MarketingSetup,
+)
+from liaison.relations.selectors import relation_code_required
+from liaison.relations.sync import inherit_into_person, summaries_refresh
+
+LABELS = {"customer": "Customer", "vendor": "Vendor", "bank_account": "Bank Account"}
+
+
+def link_insert(
+    *, contact: Contact, kind: str, record: models.Model, code: BusinessRelation
+) -> ContactBusinessRelation:
+    """Insert a link row under the spec 1.5 insert rules (E-1a, E-1b; plain row replaced)."""
+    existing = ContactBusinessRelation.objects.filter(contact=contact, link_to_table=kind).first()
+    if existing is not None:
+        other = getattr(existing, kind)
+        raise ContactAlreadyLinked(
+            f"Contact {contact.number} already has a business relation with "
+            f"{LABELS[kind]} {other.number}: unlink it first."
+        )
+    taken = (
+        ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: record})
+        .select_related("contact")
+        .first()
+    )
+    if taken is not None:
+        raise RecordAlreadyLinked(
+            f"{LABELS[kind]} {record.number} already has a business relation with contact "  # type: ignore[attr-defined]
+            f"{taken.contact.number}: unlink it there first."
+        )
+    ContactBusinessRelation.objects.filter(
+        contact=contact, business_relation=code, link_to_table=LinkToTable.NONE
+    ).delete()
+    link = ContactBusinessRelation.objects.create(
+        contact=contact, business_relation=code, link_to_table=kind, **{kind: record}
+    )
+    summaries_refresh([contact.pk])
+    return link
+
+
+def _contact_numbers(setup: MarketingSetup, count: int) -> tuple[list[str], str]:
+    series = series_get(
+        setup.contact_nos.code if setup.contact_nos else "", setup_field="Contact Nos."
+    )
+    numbers = numbers_draw(
+        series,
+        count,
+        taken=lambda c: Contact.objects.filter(number__in=c).values_list("number", flat=True),
+    )
+    return numbers, series.code
+
+
+def contact_from_record(kind: str, record: models.Model, number: str, series: str) -> Contact:
+    """R-B3 / R-I4: a new contact holding the record's shared fields (defaults skipped)."""
+    fmap = FIELD_MAPS[kind]
+    values: dict[str, Any] = {c: getattr(record, e) for c, e in (*fmap.both, *fmap.on_create)}
+    contact = Contact(number=number, no_series=series, **values)
+    if kind != "customer":
+        contact.type = ContactType.COMPANY
+    if not contact.search_name:
+        contact.search_name = contact.name.upper()
+    contact.search_email = contact.email.upper()
+    if contact.type == ContactType.COMPANY:
+        contact.company_name = contact.name
+    else:
+        contact.first_name, contact.middle_name, contact.surname = break_down_name(contact.name)
+    return contact
+
+
+def contacts_create_for_records(
+    kind: str, records: Sequence[models.Model], *, setup: MarketingSetup
+) -> list[Contact]:
+    """Create and link one contact per record, and its primary contact (R-B3, R-B4, R-I4..I6).
+
+    Set-based: a fixed number of queries per call whatever ``len(records)``. Records must not
+    be linked yet. When a customer or vendor carries a Contact text, a person of that name is
+    created under the new company and becomes the primary contact; otherwise the new contact is.
+    """
+    if not records:
+        return []
+    code = relation_code_required(kind, setup)
+    wants_person = [
+        kind in ("customer", "vendor")
+        and bool(getattr(r, "contact", ""))
+        and getattr(r, "contact_type", ContactType.COMPANY) == ContactType.COMPANY
+        for r in records
+    ]
+    numbers, series = _contact_numbers(setup, len(records) + sum(wants_person))
+    hubs = [contact_from_record(kind, r, n, series) for r, n in zip(records, numbers, strict=False)]
+    Contact.objects.bulk_create(hubs, batch_size=500)
+    ContactBusinessRelation.objects.bulk_create(
+        [
+            ContactBusinessRelation(
+                contact=c, business_relation=code, link_to_table=kind, **{kind: r}
+            )
+            for c, r in zip(hubs, records, strict=True)
+        ],
+        batch_size=500,
+    )
+    persons: list[Contact] = []
+    person_numbers = iter(numbers[len(records) :])
+    for record, hub, person_wanted in zip(records, hubs, wants_person, strict=True):
+        if person_wanted:
+            name = record.contact  # type: ignore[attr-defined]
+            person = Contact(
+                number=next(person_numbers),
+                no_series=series,
+                type=ContactType.PERSON,
+                company=hub,
+                name=name,
+                search_name=name.upper(),
+            )
+            person.first_name, person.middle_name, person.surname = break_down_name(name)
+            inherit_into_person(person, hub, setup)
+            persons.append(person)
+    Contact.objects.bulk_create(persons, batch_size=500)
+    if kind in ("customer", "vendor"):
+        by_company = {p.company_id: p for p in persons}
+        for record, hub in zip(records, hubs, strict=True):
+            primary = by_company.get(hub.pk, hub)
+            record.primary_contact = primary  # type: ignore[attr-defined]
+            if primary.type == ContactType.PERSON:
+                record.contact = primary.name  # type: ignore[attr-defined]
+        FIELD_MAPS[kind].model._default_manager.bulk_update(
+            records, ["primary_contact", "contact"], batch_size=500
+        )
+    summaries_refresh([c.pk for c in hubs])
+    return hubs

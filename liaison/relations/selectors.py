@@ -1,0 +1,80 @@
+"""Reads about links and setup."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from liaison.contacts.models import Contact
+from liaison.relations.errors import RelationCodeMissing
+from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
+
+KIND_SETUP_FIELD = {
+    "customer": "bus_rel_code_for_customers",
+    "vendor": "bus_rel_code_for_vendors",
+    "bank_account": "bus_rel_code_for_bank_accounts",
+}
+KIND_PLURAL = {"customer": "Customers", "vendor": "Vendors", "bank_account": "Bank Accs."}
+
+
+def marketing_setup_get() -> MarketingSetup:
+    """The single marketing setup row (an unsaved default when ``liaison init`` has not run)."""
+    return MarketingSetup.objects.select_related(
+        "bus_rel_code_for_customers",
+        "bus_rel_code_for_vendors",
+        "bus_rel_code_for_bank_accounts",
+        "contact_nos",
+    ).filter(pk=1).first() or MarketingSetup(pk=1)
+
+
+def relation_code_for(kind: str, setup: MarketingSetup | None = None) -> BusinessRelation | None:
+    """The business relation code that switches synchronisation on for ``kind`` (R-A1)."""
+    setup = setup or marketing_setup_get()
+    return getattr(setup, KIND_SETUP_FIELD[kind])
+
+
+def relation_code_required(kind: str, setup: MarketingSetup | None = None) -> BusinessRelation:
+    """The code for ``kind`` or E-2."""
+    code = relation_code_for(kind, setup)
+    if code is None:
+        raise RelationCodeMissing(
+            f"Bus. Rel. Code for {KIND_PLURAL[kind]} must have a value in Marketing Setup: "
+            "set it before linking or creating records."
+        )
+    return code
+
+
+def link_for_contact(contact_pk: int, kind: str) -> ContactBusinessRelation | None:
+    """The contact's own link of this kind, if any."""
+    return ContactBusinessRelation.objects.filter(contact_id=contact_pk, link_to_table=kind).first()
+
+
+def link_for_record(kind: str, record_pk: int) -> ContactBusinessRelation | None:
+    """The link of a customer, vendor or bank account, if any (R-A2)."""
+    return (
+        ContactBusinessRelation.objects.select_related("contact")
+        .filter(link_to_table=kind, **{f"{kind}_id": record_pk})
+        .first()
+    )
+
+
+def contact_for_record(kind: str, record_pk: int) -> Contact | None:
+    """The contact linked to a customer, vendor or bank account."""
+    link = link_for_record(kind, record_pk)
+    return link.contact if link else None
+
+
+def links_of_contact(contact: Contact) -> QuerySet[ContactBusinessRelation]:
+    """A contact's link rows with their targets, in business relation code order."""
+    return (
+        ContactBusinessRelation.objects.filter(contact=contact)
+        .select_related("business_relation", "customer", "vendor", "bank_account")
+        .order_by("business_relation__code")
+    )
+
+
+def unlinked_records(kind: str) -> QuerySet:
+    """Records of ``kind`` without a contact link, in number order (R-I2, R-I3)."""
+    model = FIELD_MAPS[kind].model
+    linked = ContactBusinessRelation.objects.filter(link_to_table=kind).values(f"{kind}_id")
+    return model._default_manager.exclude(pk__in=linked).order_by("number")

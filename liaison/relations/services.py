@@ -1,0 +1,343 @@
+"""Write services for links, batch jobs and setup (spec R-G, R-I, 1.6, 1.7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from liaison.banking.models import BankingSetup
+from liaison.contacts.models import Contact
+from liaison.core.errors import NotFound, ValidationFailed
+from liaison.core.models import NoSeries, NoSeriesLine
+from liaison.core.update import full_clean_or_raise, label, model_update
+from liaison.purchases.models import PurchasesSetup, VendorTemplate
+from liaison.relations.errors import (
+    CompanyRequired,
+    NotLinked,
+    SetupCodesNotDistinct,
+    SystemRelationCode,
+)
+from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.relations.links import LABELS, contacts_create_for_records, link_insert
+from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
+from liaison.relations.records import _existing_relationship_check, privacy_check, record_get
+from liaison.relations.selectors import (
+    KIND_SETUP_FIELD,
+    marketing_setup_get,
+    relation_code_required,
+    unlinked_records,
+)
+from liaison.relations.sync import (
+    SyncReport,
+    summaries_refresh,
+    sync_from_contacts,
+    sync_from_linked,
+)
+from liaison.sales.models import CustomerTemplate, SalesSetup
+
+KINDS = tuple(FIELD_MAPS)
+
+
+@transaction.atomic
+def relation_link(
+    *, contact: Contact, kind: str, number: str, master: str = "contact"
+) -> tuple[models.Model, SyncReport]:
+    """R-G1..R-G3: link a contact with an existing customer, vendor or bank account.
+
+    ``master`` says whose data wins for the shared fields: ``"contact"`` pushes the contact's
+    values into the record, ``"record"`` pulls the record's into the contact (and onwards).
+    """
+    if master not in ("contact", "record"):
+        raise ValidationFailed(
+            'master must be "contact" or "record".',
+            fields={"master": ["Choose contact or record."]},
+        )
+    contact = Contact.objects.select_for_update().select_related("company").get(pk=contact.pk)
+    if kind in ("customer", "vendor"):  # R-G1: banks have no such pre-check
+        _existing_relationship_check(kind, contact)
+    privacy_check(contact)
+    if kind != "customer" and not contact.company_no:
+        raise CompanyRequired(
+            f"Company No. must have a value in Contact {contact.number}: link a "
+            f"{LABELS[kind].lower()} to a company or to a person of a company."
+        )
+    code = relation_code_required(kind)
+    record = record_get(kind, number)
+    record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    link_insert(contact=contact, kind=kind, record=record, code=code)
+    if master == "contact":
+        return record, sync_from_contacts([contact])
+    report = sync_from_linked(kind, [record])
+    return record, report
+
+
+@transaction.atomic
+def relation_unlink(*, contact: Contact, kind: str) -> None:
+    """Remove a contact's link of this kind; both records stay (R-E3)."""
+    deleted, _ = ContactBusinessRelation.objects.filter(
+        contact=contact, link_to_table=kind
+    ).delete()
+    if not deleted:
+        raise NotLinked(f"Contact {contact.number} has no {LABELS[kind].lower()} link to remove.")
+    summaries_refresh([contact.pk])
+
+
+@transaction.atomic
+def relation_add(*, contact: Contact, code: str) -> ContactBusinessRelation:
+    """Add a plain business relation (PRESS, LAWYER...) to a contact (R-G7, E-12)."""
+    relation = BusinessRelation.objects.filter(code=code.strip().upper()).first()
+    if relation is None:
+        raise NotFound(f"Business relation {code} does not exist.")
+    setup = marketing_setup_get()
+    for kind, name in KIND_SETUP_FIELD.items():
+        if getattr(setup, f"{name}_id") == relation.pk:
+            raise SystemRelationCode(
+                f"Business Relation Code {relation.code} is used when a Contact is linked with a "
+                f"{LABELS[kind]}: link the record instead."
+            )
+    if ContactBusinessRelation.objects.filter(contact=contact, business_relation=relation).exists():
+        raise ValidationFailed(f"Contact {contact.number} already has relation {relation.code}.")
+    row = ContactBusinessRelation.objects.create(contact=contact, business_relation=relation)
+    summaries_refresh([contact.pk])
+    return row
+
+
+@dataclass
+class BatchResult:
+    """The outcome of a batch "create contacts from ..." run."""
+
+    kind: str
+    created: int = 0
+    skipped: int = 0
+    contact_numbers: list[str] = field(default_factory=list)
+
+
+def contacts_create_from(
+    kind: str,
+    *,
+    numbers: list[str] | None = None,
+    chunk_size: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+    keep_numbers: bool = False,
+) -> BatchResult:
+    """R-I: create a company contact for each record of ``kind`` that has none, in number order.
+
+    Streams in chunks, each chunk one transaction, so memory stays bounded and a run that is
+    stopped can simply be run again: linked records are skipped (R-I3). ``progress(done, total)``
+    is called after each chunk.
+    """
+    relation_code_required(kind)  # R-I1: checked before anything is processed
+    model = FIELD_MAPS[kind].model
+    scope = model._default_manager.all()
+    if numbers is not None:
+        scope = scope.filter(number__in=numbers)
+    total = scope.count()
+    todo = unlinked_records(kind)
+    if numbers is not None:
+        todo = todo.filter(number__in=numbers)
+    result = BatchResult(kind=kind, skipped=total - todo.count())
+    done = result.skipped
+    last = ""
+    while True:
+        with transaction.atomic():
+            chunk = list(todo.filter(number__gt=last).select_for_update()[:chunk_size])
+            if not chunk:
+                break
+            created = contacts_create_for_records(kind, chunk, setup=marketing_setup_get())
+        last = chunk[-1].number
+        result.created += len(created)
+        if keep_numbers:
+            result.contact_numbers.extend(c.number for c in created)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    return result
+
+
+@transaction.atomic
+def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
+    """Change the marketing setup; the three relation codes must be distinct (decision 8)."""
+    setup, _ = MarketingSetup.objects.select_for_update().get_or_create(pk=1)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in KIND_SETUP_FIELD.values():
+            values[key] = _relation_or_none(value)
+        elif key == "contact_nos":
+            values[key] = _series_or_none(value)
+        elif key in ("default_customer_template_company", "default_customer_template_person"):
+            values[key] = _template_or_none(CustomerTemplate, value)
+        elif key == "default_vendor_template":
+            values[key] = _template_or_none(VendorTemplate, value)
+        else:
+            values[key] = value
+    merged = {k: values.get(k, getattr(setup, k)) for k in KIND_SETUP_FIELD.values()}
+    codes = [c.code for c in merged.values() if c is not None]
+    if len(codes) != len(set(codes)):
+        raise SetupCodesNotDistinct(
+            "The business relation codes for customers, vendors and bank accounts must be "
+            f"distinct ({', '.join(codes)}): a contact could otherwise hold only one of them."
+        )
+    allowed = {f.name for f in MarketingSetup._meta.concrete_fields} - {"id", "version"}
+    model_update(setup, values, allowed=allowed)
+    return setup
+
+
+def _relation_or_none(code: str | None) -> BusinessRelation | None:
+    if not code:
+        return None
+    found = BusinessRelation.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(f"Business relation {code} does not exist.")
+    return found
+
+
+def _series_or_none(code: str | None) -> NoSeries | None:
+    if not code:
+        return None
+    found = NoSeries.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(f"Number series {code} does not exist.")
+    return found
+
+
+def _template_or_none(model: type[models.Model], code: str | None) -> Any:
+    if not code:
+        return None
+    found = model._default_manager.filter(code=code).first()
+    if found is None:
+        raise NotFound(f"{label(model)} {code} does not exist.")
+    return found
+
+
+@transaction.atomic
+def business_relation_create(*, code: str, description: str = "") -> BusinessRelation:
+    """A new business relation code (upper-case, trimmed)."""
+    relation = BusinessRelation(code=code.strip().upper(), description=description)
+    full_clean_or_raise(relation)
+    relation.save()
+    return relation
+
+
+@transaction.atomic
+def no_series_create(
+    *,
+    code: str,
+    description: str = "",
+    starting_no: str,
+    ending_no: str = "",
+    manual_nos: bool = False,
+) -> NoSeries:
+    """A number series with one line."""
+    series = NoSeries(code=code.strip().upper(), description=description, manual_nos=manual_nos)
+    full_clean_or_raise(series)
+    series.save()
+    NoSeriesLine.objects.create(series=series, starting_no=starting_no, ending_no=ending_no)
+    return series
+
+
+_DEFAULT_SERIES = (
+    ("CONT", "Contacts", "CT000001", "CT999999"),
+    ("CUST", "Customers", "C00010", "C99990"),
+    ("VEND", "Vendors", "V00010", "V99990"),
+    ("BANK", "Bank accounts", "B010", "B990"),
+)
+
+
+@transaction.atomic
+def setup_init() -> list[str]:
+    """``liaison init``: a ready-to-use default setup. Idempotent: fills only what is missing.
+
+    Returns what it created, for the command's message.
+    """
+    created: list[str] = []
+    series: dict[str, NoSeries] = {}
+    for code, description, start, end in _DEFAULT_SERIES:
+        found = NoSeries.objects.filter(code=code).first()
+        if found is None:
+            found = no_series_create(
+                code=code, description=description, starting_no=start, ending_no=end
+            )
+            created.append(f"number series {code}")
+        series[code] = found
+    # CUST and VEND step by 10 as in Business Central's demo company.
+    NoSeriesLine.objects.filter(series__code__in=["CUST", "VEND"], last_no_used="").update(
+        increment_by=10
+    )
+    NoSeriesLine.objects.filter(series__code="BANK", last_no_used="").update(increment_by=10)
+    relations = {}
+    for code, description in (
+        ("CUST", "Customer"),
+        ("VEND", "Vendor"),
+        ("BANK", "Bank account"),
+    ):
+        relation, made = BusinessRelation.objects.get_or_create(
+            code=code, defaults={"description": description}
+        )
+        relations[code] = relation
+        if made:
+            created.append(f"business relation {code}")
+    company, made_c = CustomerTemplate.objects.get_or_create(
+        code="CUST-COMPANY",
+        defaults={
+            "description": "Business customer",
+            "contact_type": "company",
+            "customer_posting_group": "DOMESTIC",
+            "gen_bus_posting_group": "DOMESTIC",
+            "vat_bus_posting_group": "DOMESTIC",
+            "payment_terms_code": "14 DAYS",
+            "payment_method_code": "BANK",
+        },
+    )
+    person, made_p = CustomerTemplate.objects.get_or_create(
+        code="CUST-PERSON",
+        defaults={
+            "description": "Private customer",
+            "contact_type": "person",
+            "customer_posting_group": "DOMESTIC",
+            "gen_bus_posting_group": "DOMESTIC",
+            "vat_bus_posting_group": "DOMESTIC",
+            "payment_terms_code": "CASH",
+            "payment_method_code": "CARD",
+            "prices_including_vat": True,
+        },
+    )
+    vendor, made_v = VendorTemplate.objects.get_or_create(
+        code="VEND-COMPANY",
+        defaults={
+            "description": "Supplier",
+            "contact_type": "company",
+            "vendor_posting_group": "DOMESTIC",
+            "gen_bus_posting_group": "DOMESTIC",
+            "vat_bus_posting_group": "DOMESTIC",
+            "payment_terms_code": "30 DAYS",
+            "payment_method_code": "BANK",
+        },
+    )
+    created += [
+        f"template {t.code}"
+        for t, m in ((company, made_c), (person, made_p), (vendor, made_v))
+        if m
+    ]
+    setup, made = MarketingSetup.objects.get_or_create(pk=1)
+    if made:
+        setup.bus_rel_code_for_customers = relations["CUST"]
+        setup.bus_rel_code_for_vendors = relations["VEND"]
+        setup.bus_rel_code_for_bank_accounts = relations["BANK"]
+        setup.contact_nos = series["CONT"]
+        setup.default_customer_template_company = company
+        setup.default_customer_template_person = person
+        setup.default_vendor_template = vendor
+        setup.save()
+        created.append("marketing setup")
+    for model, attr, code in (
+        (SalesSetup, "customer_nos", "CUST"),
+        (PurchasesSetup, "vendor_nos", "VEND"),
+        (BankingSetup, "bank_account_nos", "BANK"),
+    ):
+        row, made = model._default_manager.get_or_create(pk=1, defaults={attr: series[code]})
+        if made:
+            created.append(str(model._meta.verbose_name))
+    return created

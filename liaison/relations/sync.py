@@ -1,0 +1,417 @@
+"""The synchronisation engine: hub (contact) and spokes (customer, vendor, bank account, persons).
+
+Rules (see docs/architecture.md):
+- explicit: write services call it once, after their own save, inside their transaction;
+- diff-based: only mapped fields whose value differs are written, only those columns, so a
+  second identical call writes nothing;
+- a dead end: it writes with ``bulk_update`` and never calls a service, so it cannot loop;
+- batch-first: it takes sequences and issues a number of queries that does not grow with them;
+- locks in a fixed order: contacts (persons included), then customers, vendors, bank accounts,
+  each by primary key, so concurrent edits cannot deadlock.
+It imports models, field maps and pure helpers only, never a service.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from liaison.contacts.models import BusinessRelationSummary, Contact, ContactType
+from liaison.contacts.naming import break_down_name
+from liaison.core import fields as field_rules
+from liaison.core.update import snapshot
+from liaison.purchases.models import Vendor
+from liaison.relations.fieldmaps import (
+    ADDRESS_FIELDS,
+    ADDRESS_IDENTITY,
+    COMMUNICATION_FIELDS,
+    FIELD_MAPS,
+    INHERITED_CODES,
+)
+from liaison.relations.models import ContactBusinessRelation, LinkToTable, MarketingSetup
+from liaison.sales.models import Customer
+
+BATCH_SIZE = 500
+# Columns derived from others; reports name the typed field instead.
+_DERIVED = frozenset({"phone_e164", "mobile_e164", "search_email", "search_name", "company_name"})
+# The fixed write (and lock) order.
+_ORDER: tuple[type[models.Model], ...] = (
+    Contact,
+    Customer,
+    Vendor,
+    *(m.model for m in FIELD_MAPS.values() if m.model not in (Customer, Vendor)),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record the engine wrote, and which of its fields."""
+
+    label: str
+    number: str
+    fields: tuple[str, ...]
+
+
+@dataclass
+class SyncReport:
+    """What a synchronisation wrote: rows per model and the changed fields per record."""
+
+    written: Counter[str] = field(default_factory=Counter)
+    changes: list[Change] = field(default_factory=list)
+
+    def merge(self, other: SyncReport) -> SyncReport:
+        self.written.update(other.written)
+        self.changes.extend(other.changes)
+        return self
+
+    @property
+    def total(self) -> int:
+        return sum(self.written.values())
+
+    def describe(self) -> str:
+        """A line for people: "customer C00010 (phone_no), vendor V00020 (phone_no)"."""
+        return ", ".join(f"{c.label} {c.number} ({', '.join(c.fields)})" for c in self.changes)
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The synchronisation engine must run inside the caller's transaction.")
+
+
+def _locked(qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    return qs.select_for_update().order_by("pk")
+
+
+class _Writes:
+    """Pending column writes, collected per model instance, flushed in the fixed order."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[type[models.Model], int], models.Model] = {}
+        self.dirty: dict[tuple[type[models.Model], int], set[str]] = {}
+
+    def register(self, objs: Iterable[models.Model]) -> None:
+        for obj in objs:
+            self.objects.setdefault((type(obj), obj.pk), obj)
+
+    def cached(self, model: type[models.Model], pks: Iterable[int]) -> dict[int, models.Model]:
+        return {pk: self.objects[(model, pk)] for pk in pks if (model, pk) in self.objects}
+
+    def load(self, model: type[models.Model], pks: set[int]) -> dict[int, models.Model]:
+        """The instances for ``pks``, locked, reusing ones already in this run."""
+        found = self.cached(model, pks)
+        missing = pks - set(found)
+        if missing:
+            loaded = list(_locked(model._default_manager.filter(pk__in=missing)))
+            self.register(loaded)
+            found.update({o.pk: o for o in loaded})
+        return found
+
+    def set(self, obj: models.Model, name: str, value: Any) -> bool:
+        if getattr(obj, name) == value:
+            return False
+        setattr(obj, name, value)
+        self.register([obj])
+        self.dirty.setdefault((type(obj), obj.pk), set()).add(name)
+        return True
+
+    def flush(self) -> SyncReport:
+        report = SyncReport()
+        now = timezone.now()
+        for model in _ORDER:
+            keys = sorted(k for k in self.dirty if k[0] is model)
+            if not keys:
+                continue
+            objs = [self.objects[k] for k in keys]
+            columns: set[str] = set()
+            for key, obj in zip(keys, objs, strict=True):
+                changed = self.dirty[key]
+                columns |= changed
+                obj.modified_at = now  # type: ignore[attr-defined]
+                obj.version += 1  # type: ignore[attr-defined]
+                visible = tuple(sorted(c for c in changed if c not in _DERIVED))
+                if visible:
+                    number = obj.number  # type: ignore[attr-defined]
+                    report.changes.append(Change(str(model._meta.verbose_name), number, visible))
+            model._default_manager.bulk_update(
+                objs, sorted(columns | {"modified_at", "version"}), batch_size=BATCH_SIZE
+            )
+            report.written[model._meta.label_lower] += len(objs)
+        self.dirty.clear()
+        return report
+
+
+def _setup() -> MarketingSetup:
+    return MarketingSetup.objects.filter(pk=1).first() or MarketingSetup(pk=1)
+
+
+def _contact_derived(contact: Contact, writes: _Writes) -> None:
+    """Keep a contact's derived columns in step after the engine changed it."""
+    writes.set(contact, "search_email", contact.email.upper())
+    if contact.type == ContactType.COMPANY:
+        writes.set(contact, "company_name", contact.name)
+
+
+def _cascade_to_persons(
+    companies: Sequence[Contact],
+    previous: dict[int, dict[str, Any]],
+    writes: _Writes,
+    setup: MarketingSetup,
+) -> list[Contact]:
+    """Company -> person inheritance (R-D5): only where the person still held the old value."""
+    changed_companies = [c for c in companies if c.is_company and c.pk in previous]
+    if not changed_companies:
+        return []
+    by_pk = {c.pk: c for c in changed_companies}
+    persons = list(_locked(Contact.objects.filter(company_id__in=by_pk)))
+    writes.register(persons)
+    persons = [writes.objects[(Contact, p.pk)] for p in persons]
+    touched = []
+    for person in persons:
+        company = by_pk[person.company_id]
+        old = previous[company.pk]
+        new = company
+        hit = False
+        if new.name != old["name"]:
+            hit |= writes.set(person, "company_name", new.name)
+        for name, flag in INHERITED_CODES:
+            moved = getattr(new, name) != old[name]
+            if getattr(setup, flag) and moved and getattr(person, name) == old[name]:
+                hit |= writes.set(person, name, getattr(new, name))
+        if setup.inherit_address_details and all(
+            getattr(person, f) == old[f] for f in ADDRESS_IDENTITY
+        ):
+            for name in ADDRESS_FIELDS:
+                if getattr(new, name) != old[name]:
+                    hit |= writes.set(person, name, getattr(new, name))
+        if setup.inherit_communication_details:
+            for name in COMMUNICATION_FIELDS:
+                if getattr(new, name) != old[name] and getattr(person, name) == old[name]:
+                    hit |= writes.set(person, name, getattr(new, name))
+        if hit:
+            writes.set(
+                person, "phone_e164", field_rules.phone_e164(person.phone_no, person.country_code)
+            )
+            writes.set(
+                person,
+                "mobile_e164",
+                field_rules.phone_e164(person.mobile_phone_no, person.country_code),
+            )
+            writes.set(person, "search_email", person.email.upper())
+            touched.append(person)
+    return touched
+
+
+def _push(contacts: Sequence[Contact], writes: _Writes, exclude: set[tuple[str, int]]) -> None:
+    """Hub -> spokes: copy every ``both`` pair of each contact into its linked records."""
+    by_pk = {c.pk: c for c in contacts}
+    if not by_pk:
+        return
+    links = list(
+        ContactBusinessRelation.objects.filter(contact_id__in=by_pk)
+        .exclude(link_to_table=LinkToTable.NONE)
+        .values_list("contact_id", "link_to_table", "customer_id", "vendor_id", "bank_account_id")
+    )
+    wanted: dict[str, list[tuple[int, int]]] = {k: [] for k in FIELD_MAPS}
+    for contact_id, kind, customer_id, vendor_id, bank_id in links:
+        target = {"customer": customer_id, "vendor": vendor_id, "bank_account": bank_id}[kind]
+        if target is not None and (kind, target) not in exclude:
+            wanted[kind].append((contact_id, target))
+    for kind, fmap in FIELD_MAPS.items():  # customers, vendors, bank accounts: the lock order
+        pairs = wanted[kind]
+        if not pairs:
+            continue
+        targets = writes.load(fmap.model, {t for _, t in pairs})
+        for contact_id, target_id in pairs:
+            contact, entity = by_pk[contact_id], targets[target_id]
+            for c_name, e_name in fmap.both:
+                writes.set(entity, e_name, getattr(contact, c_name))
+
+
+def _echo_person_names(
+    contacts: Sequence[Contact], previous: dict[int, dict[str, Any]], writes: _Writes
+) -> None:
+    """R-D10 step 3: a renamed person who is a primary contact renames the Contact text."""
+    renamed = {
+        c.pk: c.name
+        for c in contacts
+        if c.type == ContactType.PERSON and c.pk in previous and previous[c.pk]["name"] != c.name
+    }
+    if not renamed:
+        return
+    for model in (Customer, Vendor):
+        pks = set(model.objects.filter(primary_contact_id__in=renamed).values_list("pk", flat=True))
+        for obj in writes.load(model, pks).values():
+            writes.set(obj, "contact", renamed[obj.primary_contact_id])  # type: ignore[attr-defined]
+
+
+def _run_from_contacts(
+    contacts: Sequence[Contact],
+    previous: dict[int, dict[str, Any]],
+    writes: _Writes,
+    exclude: set[tuple[str, int]],
+) -> SyncReport:
+    setup = _setup()
+    for contact in contacts:
+        _contact_derived(contact, writes)
+    persons = _cascade_to_persons(contacts, previous, writes, setup)
+    _echo_person_names(contacts, previous, writes)
+    _push([*contacts, *persons], writes, exclude)
+    return writes.flush()
+
+
+def sync_from_contacts(
+    contacts: Sequence[Contact],
+    *,
+    previous: dict[int, dict[str, Any]] | None = None,
+) -> SyncReport:
+    """Contacts -> their linked records, and companies -> their persons (R-D).
+
+    ``contacts`` are saved instances holding the new values; ``previous`` maps a contact's pk to
+    its stored values before the change (``core.update.snapshot``), needed for inheritance.
+    """
+    _require_transaction()
+    writes = _Writes()
+    writes.register(contacts)
+    return _run_from_contacts(contacts, previous or {}, writes, set())
+
+
+def sync_from_linked(kind: str, entities: Sequence[models.Model]) -> SyncReport:
+    """Linked records -> their contact -> the contact's other records and persons (R-C).
+
+    Never writes back to the records it started from.
+    """
+    _require_transaction()
+    fmap = FIELD_MAPS[kind]
+    if not entities:
+        return SyncReport()
+    writes = _Writes()
+    writes.register(entities)
+    by_pk = {e.pk: e for e in entities}
+    links = dict(
+        ContactBusinessRelation.objects.filter(
+            link_to_table=kind, **{f"{kind}_id__in": list(by_pk)}
+        ).values_list(f"{kind}_id", "contact_id")
+    )
+    if not links:
+        return SyncReport()
+    contacts: dict[int, Contact] = writes.load(Contact, set(links.values()))  # type: ignore[assignment]
+    previous = {pk: snapshot(c) for pk, c in contacts.items()}
+    for entity_pk, contact_pk in links.items():
+        contact, entity = contacts[contact_pk], by_pk[entity_pk]
+        for c_name, e_name in fmap.both:
+            writes.set(contact, c_name, getattr(entity, e_name))
+        if contact.type == ContactType.PERSON and contact.name != previous[contact_pk]["name"]:
+            first, middle, surname = break_down_name(contact.name)
+            writes.set(contact, "first_name", first)
+            writes.set(contact, "middle_name", middle)
+            writes.set(contact, "surname", surname)
+    exclude = {(kind, pk) for pk in links}
+    ordered = [contacts[pk] for pk in sorted(contacts)]
+    return _run_from_contacts(ordered, previous, writes, exclude)
+
+
+def lock_contacts_for(kind: str, entity_pks: Iterable[int]) -> None:
+    """Lock the contacts linked to these records first, keeping the engine's lock order when a
+    service is about to edit the records themselves."""
+    contact_pks = ContactBusinessRelation.objects.filter(
+        link_to_table=kind, **{f"{kind}_id__in": list(entity_pks)}
+    ).values_list("contact_id", flat=True)
+    list(_locked(Contact.objects.filter(pk__in=list(contact_pks))).values_list("pk", flat=True))
+
+
+def summary_of(rows: Sequence[tuple[int, str, bool]], system_codes: set[int]) -> str:
+    """R-K1 from the rows R of a contact: (business relation id, link kind, has target)."""
+    if not rows:
+        return BusinessRelationSummary.NONE
+    s = [r for r in rows if r[0] in system_codes and r[2]]
+    if not s:
+        return BusinessRelationSummary.OTHER if len(rows) == 1 else BusinessRelationSummary.MULTIPLE
+    if len(rows) == 1 and len(s) == 1:
+        return s[0][1]
+    return BusinessRelationSummary.MULTIPLE
+
+
+def summaries_refresh(contact_pks: Iterable[int]) -> int:
+    """R-K3: recompute the summary of these contacts and of their persons; returns rows written.
+
+    Summaries are derived data, so they are written raw without bumping the record version.
+    """
+    pks = set(contact_pks)
+    if not pks:
+        return 0
+    setup = _setup()
+    system_codes = {
+        c
+        for c in (
+            setup.bus_rel_code_for_customers_id,
+            setup.bus_rel_code_for_vendors_id,
+            setup.bus_rel_code_for_bank_accounts_id,
+        )
+        if c is not None
+    }
+    contacts = list(
+        Contact.objects.filter(Q(pk__in=pks) | Q(company_id__in=pks)).only(
+            "pk", "company_id", "business_relation_summary"
+        )
+    )
+    hubs = {c.pk for c in contacts} | {c.company_id for c in contacts if c.company_id}
+    rows: dict[int, list[tuple[int, str, bool]]] = {}
+    for contact_id, relation_id, kind, cu, ve, ba in ContactBusinessRelation.objects.filter(
+        contact_id__in=hubs
+    ).values_list(
+        "contact_id",
+        "business_relation_id",
+        "link_to_table",
+        "customer_id",
+        "vendor_id",
+        "bank_account_id",
+    ):
+        rows.setdefault(contact_id, []).append((relation_id, kind, bool(cu or ve or ba)))
+    stale = []
+    for contact in contacts:
+        own = rows.get(contact.pk, [])
+        if contact.company_id and contact.company_id != contact.pk:
+            own = own + rows.get(contact.company_id, [])
+        value = summary_of(own, system_codes)
+        if contact.business_relation_summary != value:
+            contact.business_relation_summary = value
+            stale.append(contact)
+    Contact.objects.bulk_update(stale, ["business_relation_summary"], batch_size=BATCH_SIZE)
+    return len(stale)
+
+
+def inherit_into_person(
+    person: Contact,
+    company: Contact,
+    setup: MarketingSetup,
+    old_company: dict[str, Any] | None = None,
+) -> None:
+    """R-L5: give a person its company's data when it joins the company (in memory only).
+
+    Codes are overwritten when their flag is on; the address and communication fields only where
+    the person's value is blank or still the company's old value.
+    """
+    old = old_company or {}
+    person.company_name = company.name
+    for name, flag in INHERITED_CODES:
+        if getattr(setup, flag):
+            setattr(person, name, getattr(company, name))
+    if setup.inherit_address_details:
+        mine = [getattr(person, f) for f in ADDRESS_IDENTITY]
+        if not any(mine) or all(getattr(person, f) == old.get(f) for f in ADDRESS_IDENTITY):
+            for name in ADDRESS_FIELDS:
+                setattr(person, name, getattr(company, name))
+    if setup.inherit_communication_details:
+        for name in (*COMMUNICATION_FIELDS, "correspondence_type"):
+            value = getattr(person, name)
+            if not value or value == old.get(name):
+                setattr(person, name, getattr(company, name))
+    person.phone_e164 = field_rules.phone_e164(person.phone_no, person.country_code)
+    person.mobile_e164 = field_rules.phone_e164(person.mobile_phone_no, person.country_code)
+    person.search_email = person.email.upper()

@@ -1,0 +1,19 @@
+"""The start page: what this Liaison database holds, and the most recently changed contacts.
+
+The full web UI is issue #4; this page lets ``make run`` show the demo company.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from liaison.relations.selectors_overview import overview
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Counts per record kind and the latest contacts with their business relation summary."""
+    return render(request, "home.html", overview())
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for the server process."""
+    return HttpResponse("ok", content_type="text/plain")
