@@ -213,6 +213,7 @@ def contact_update(
         allowed=EDITABLE,
         derive=derive,
         expected_version=expected_version,
+        before=before,
     )
     report = sync_from_contacts([contact], previous={contact.pk: before})
     if company_number is not None and contact.company_id != before["company_id"]:
@@ -257,3 +258,27 @@ def contact_delete(*, contact: Contact, expected_version: int | None = None) -> 
     Contact.objects.filter(company=contact).delete()
     contact.delete()
     return [c.number for c in family]
+
+
+@transaction.atomic
+def contact_renumber(*, contact: Contact, number: str) -> Contact:
+    """R-F1: give a contact a new number. References are keys, so links, persons and primary
+    contacts follow by themselves; no synchronisation runs. E-4 when the series forbids it."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    new = number.strip().upper()
+    if not new:
+        raise ValidationFailed(
+            "A contact number cannot be blank.", fields={"number": ["Required."]}
+        )
+    setup = marketing_setup_get()
+    number_manual_check(setup.contact_nos, new)
+    if Contact.objects.filter(number=new).exclude(pk=contact.pk).exists():
+        raise ValidationFailed(
+            f"Contact {new} already exists: choose another number.",
+            fields={"number": ["A contact with this number already exists."]},
+        )
+    contact.number = new
+    contact.no_series = ""
+    contact.version += 1
+    contact.save(update_fields=["number", "no_series", "version"])
+    return contact

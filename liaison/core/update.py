@@ -58,11 +58,13 @@ def model_update(
     allowed: frozenset[str] | set[str],
     derive: Callable[[models.Model, dict[str, Any]], None] | None = None,
     expected_version: int | None = None,
+    before: dict[str, Any] | None = None,
 ) -> list[str]:
     """Set the allowed fields in ``data``, derive, validate, save the changed columns.
 
     Returns the changed field names. Unknown fields are refused rather than ignored, so a typo
     never silently does nothing. ``derive(obj, before)`` recomputes derived columns.
+    ``before`` is the stored state when the caller already changed ``obj`` in memory.
     """
     unknown = sorted(set(data) - set(allowed))
     if unknown:
@@ -71,7 +73,7 @@ def model_update(
             fields={k: ["This field cannot be set here."] for k in unknown},
         )
     check_version(obj, expected_version)
-    before = snapshot(obj)
+    before = before if before is not None else snapshot(obj)
     for name, value in data.items():
         setattr(obj, name, value)
     if derive is not None:

@@ -200,6 +200,30 @@ def record_delete(kind: str, *, record: models.Model, expected_version: int | No
     summaries_refresh(contact_pks)
 
 
+@transaction.atomic
+def record_renumber(kind: str, *, record: models.Model, number: str) -> models.Model:
+    """R-F1: a new number for a record; links follow (they hold keys); no sync runs.
+
+    The record's series must allow manual numbers (E-4).
+    """
+    model = FIELD_MAPS[kind].model
+    record = model._default_manager.select_for_update().get(pk=record.pk)
+    new = number.strip().upper()
+    if not new:
+        raise ValidationFailed("A number cannot be blank.", fields={"number": ["Required."]})
+    series = NoSeries.objects.filter(code=record.no_series).first()  # type: ignore[attr-defined]
+    number_manual_check(series, new)
+    if model._default_manager.filter(number=new).exclude(pk=record.pk).exists():
+        raise ValidationFailed(
+            f"{LABELS[kind]} {new} already exists: choose another number.",
+            fields={"number": ["A record with this number already exists."]},
+        )
+    record.number = new  # type: ignore[attr-defined]
+    record.version += 1  # type: ignore[attr-defined]
+    record.save(update_fields=["number", "version"])
+    return record
+
+
 def _template(kind: str, contact: Contact, code: str | None) -> models.Model | None:
     """R-H1/R-H4: the named template; or the setup default; or the single one for the type."""
     if kind not in _TEMPLATES:

@@ -33,6 +33,7 @@ def test_contact_change_reaches_customer_vendor_and_bank_account(hub: Contact) -
     # then
     for link in hub.relations.select_related("customer", "vendor", "bank_account"):
         record = link.customer or link.vendor or link.bank_account
+        assert record is not None
         assert record.phone_no == "+47 99 88 77 66"
         assert record.phone_e164 == "+4799887766"
     assert report.written == {"sales.customer": 1, "purchases.vendor": 1, "banking.bankaccount": 1}
@@ -49,7 +50,8 @@ def test_customer_change_reaches_contact_and_other_links_but_not_itself(hub: Con
     hub.refresh_from_db()
     assert hub.city == "Bergen"
     assert Vendor.objects.get(links__contact=hub).city == "Bergen"
-    assert hub.relations.get(link_to_table="bank_account").bank_account.city == "Bergen"
+    bank = hub.relations.get(link_to_table="bank_account").bank_account
+    assert bank is not None and bank.city == "Bergen"
     customer.refresh_from_db()
     assert customer.version == version_after_own_save
     assert "sales.customer" not in report.written
@@ -80,7 +82,9 @@ def test_bulk_equals_sequential_singles(company: Contact) -> None:
         bulk = sync_from_linked("customer", fresh)
     # then
     assert bulk.written["contacts.contact"] == 2
-    assert set(Contact.objects.filter(pk__in=[company.pk, other.pk]).values_list("city", flat=True)) == {"Tromsø"}
+    assert set(
+        Contact.objects.filter(pk__in=[company.pk, other.pk]).values_list("city", flat=True)
+    ) == {"Tromsø"}
     Customer.objects.update(city="Narvik")
     with transaction.atomic():
         singles = [sync_from_linked("customer", [c]) for c in Customer.objects.order_by("pk")]
@@ -109,7 +113,9 @@ def test_persons_inherit_only_inherited_fields_where_they_held_the_old_value(
     company: Contact,
 ) -> None:
     # given one person still holding the company's phone, one with their own
-    same = contact_create(data={"type": "person", "name": "Jane Doe"}, company_number=company.number)
+    same = contact_create(
+        data={"type": "person", "name": "Jane Doe"}, company_number=company.number
+    )
     own = contact_create(
         data={"type": "person", "name": "Ola Nordmann", "phone_no": "+47 41 00 00 01"},
         company_number=company.number,
@@ -118,7 +124,11 @@ def test_persons_inherit_only_inherited_fields_where_they_held_the_old_value(
     # when
     contact_update(
         contact=company,
-        data={"phone_no": "+47 22 00 00 00", "name": "Alpine Ski House AS", "vat_registration_no": ""},
+        data={
+            "phone_no": "+47 22 00 00 00",
+            "name": "Alpine Ski House AS",
+            "vat_registration_no": "",
+        },
     )
     # then
     same.refresh_from_db()
@@ -134,7 +144,9 @@ def test_inheritance_switch_off_keeps_persons_unchanged(company: Contact) -> Non
     # given
     from liaison.relations.services import marketing_setup_update
 
-    person = contact_create(data={"type": "person", "name": "Jane Doe"}, company_number=company.number)
+    person = contact_create(
+        data={"type": "person", "name": "Jane Doe"}, company_number=company.number
+    )
     marketing_setup_update(data={"inherit_communication_details": False})
     # when
     contact_update(contact=company, data={"phone_no": "+47 22 00 00 01"})

@@ -1,0 +1,69 @@
+"""Architecture rules that code review alone would let slip."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "liaison"
+WRITES = {
+    "save",
+    "delete",
+    "create",
+    "update",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+EDGES = ("api.py", "views.py", "forms.py", "admin.py", "cli.py")
+
+
+def _edge_files() -> list[Path]:
+    return [p for p in ROOT.rglob("*.py") if p.name in EDGES]
+
+
+def test_edges_do_not_write_to_the_database() -> None:
+    offenders = []
+    for path in _edge_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in WRITES and "objects" in ast.unparse(node.func.value):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                if node.func.attr in {"save", "delete"} and not node.args:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_engine_never_imports_a_service() -> None:
+    imported = _imports(ROOT / "relations" / "sync.py")
+    assert imported and not [m for m in imported if m.endswith(("services", "records", "links"))]
+
+
+def _imports(path: Path) -> list[str]:
+    return [
+        node.module or ""
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom)
+    ]
+
+
+def test_models_never_import_services() -> None:
+    for path in ROOT.rglob("models.py"):
+        assert not [m for m in _imports(path) if m.endswith(("services", "records", "links"))]
+
+
+def test_core_imports_no_other_app() -> None:
+    for path in (ROOT / "core").rglob("*.py"):
+        others = [
+            m
+            for m in _imports(path)
+            if m.startswith("liaison.") and not m.startswith("liaison.core")
+        ]
+        assert others == [], path
+
+
+def test_no_signals_anywhere() -> None:
+    for path in ROOT.rglob("*.py"):
+        text = path.read_text()
+        assert "django.db.models.signals" not in text and "receiver(" not in text, path
