@@ -1,6 +1,6 @@
 """Errors of contact rules (spec E-9, E-20, E-21, E-34, E-38)."""
 
-from liaison.core.errors import Conflict, DomainError
+from liaison.core.errors import DomainError
 
 
 class ContactTypeChangeRefused(DomainError):
@@ -19,9 +19,3 @@ class PrivacyConsentMissing(DomainError):
     """E-38: a minor's privacy block stays until parental consent is received."""
 
     code = "privacy_consent_missing"
-
-
-class ContactHasPersons(Conflict):
-    """A company with persons cannot be deleted without deleting them (asked explicitly)."""
-
-    code = "contact_has_persons"

@@ -12,7 +12,7 @@ def contact_get(number: str, *, for_update: bool = False) -> Contact:
     """The contact with this number, or E-10."""
     qs = Contact.objects.select_related("company")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(number=number)
     except Contact.DoesNotExist as exc:

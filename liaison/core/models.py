@@ -110,5 +110,10 @@ class Party(models.Model):
                 fields.check_phone(getattr(self, field), self.country_code)
             except ValidationError as exc:
                 errors.setdefault(field, []).extend(exc.messages)
+        vat = getattr(self, "vat_registration_no", "")
+        try:
+            fields.check_vat(vat, self.country_code)
+        except ValidationError as exc:
+            errors.setdefault("vat_registration_no", []).extend(exc.messages)
         if errors:
             raise ValidationError(errors)

@@ -148,7 +148,10 @@ def _primary_contact(kind: str, record: models.Model, number: str) -> dict[str, 
     if contact.type == ContactType.PERSON:
         return {"primary_contact": contact, "contact": contact.name}
     values: dict[str, Any] = {"primary_contact": contact, "contact": ""}
-    for name in ("phone_no", "email", "mobile_phone_no"):
+    copied = (
+        ("phone_no", "email", "mobile_phone_no") if kind == "customer" else ("phone_no", "email")
+    )
+    for name in copied:
         if getattr(contact, name):
             values[name] = getattr(contact, name)
     return values
@@ -310,7 +313,9 @@ def record_create_from_contact(
     wins; a template fills the invoicing details and the shared fields the contact left blank,
     which are copied back to the contact (product decision 3). One transaction.
     """
-    contact = Contact.objects.select_for_update().select_related("company").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",)).select_related("company").get(pk=contact.pk)
+    )
     _existing_relationship_check(kind, contact)
     if contact.type == ContactType.PERSON and contact.company is not None:
         contact = Contact.objects.select_for_update().get(pk=contact.company.pk)

@@ -55,7 +55,9 @@ def relation_link(
             'master must be "contact" or "record".',
             fields={"master": ["Choose contact or record."]},
         )
-    contact = Contact.objects.select_for_update().select_related("company").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",)).select_related("company").get(pk=contact.pk)
+    )
     if kind in ("customer", "vendor"):  # R-G1: banks have no such pre-check
         _existing_relationship_check(kind, contact)
     privacy_check(contact)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 
 from liaison.contacts.models import Contact, ContactType
-from liaison.core.fields import check_vat
 from liaison.core.models import NoSeries, Party
 
 
@@ -82,15 +81,6 @@ class Customer(Party, InvoicingFields):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}".strip()
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        super().clean()
-        try:
-            check_vat(self.vat_registration_no, self.country_code)
-        except ValidationError as exc:
-            raise ValidationError({"vat_registration_no": exc.messages}) from exc
 
 
 class SalesSetup(models.Model):
