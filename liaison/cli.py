@@ -1,4 +1,4 @@
-"""The ``liaison`` command: init, serve, demo, contacts create-from, check.
+"""The ``liaison`` command: init, serve, demo, contacts create-from, check, bench.
 
 Anything else is handed to Django's management commands (``liaison migrate``,
 ``liaison createsuperuser``...). Exit status is non-zero on failure.
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
-OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check"}
+OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check", "bench"}
 
 
 def _setup_django() -> None:
@@ -137,6 +137,10 @@ def _check(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``liaison`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["bench"]:
+        from liaison import bench
+
+        return bench.main(args_list[1:])
     _setup_django()
     if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):
         from django.core.management import execute_from_command_line

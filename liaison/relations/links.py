@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name
@@ -24,7 +25,7 @@ from liaison.relations.models import (
     MarketingSetup,
 )
 from liaison.relations.selectors import relation_code_required
-from liaison.relations.sync import inherit_into_person, summaries_refresh
+from liaison.relations.sync import inherit_into_person, summaries_refresh, summary_of
 
 LABELS = {"customer": "Customer", "vendor": "Vendor", "bank_account": "Bank Account"}
 
@@ -108,7 +109,12 @@ def contacts_create_for_records(
         for r in records
     ]
     numbers, series = _contact_numbers(setup, len(records) + sum(wants_person))
+    # R-K1 for a new contact whose only row is this link (and for its new persons, who see
+    # their company's rows): computed here instead of re-reading what was just written.
+    summary = summary_of([(code.pk, kind, True)], {code.pk})
     hubs = [contact_from_record(kind, r, n, series) for r, n in zip(records, numbers, strict=False)]
+    for hub in hubs:
+        hub.business_relation_summary = summary
     Contact.objects.bulk_create(hubs, batch_size=500)
     ContactBusinessRelation.objects.bulk_create(
         [
@@ -131,20 +137,40 @@ def contacts_create_for_records(
                 company=hub,
                 name=name,
                 search_name=name.upper(),
+                business_relation_summary=summary,
             )
             person.first_name, person.middle_name, person.surname = break_down_name(name)
             inherit_into_person(person, hub, setup)
             persons.append(person)
     Contact.objects.bulk_create(persons, batch_size=500)
     if kind in ("customer", "vendor"):
-        by_company = {p.company_id: p for p in persons}
-        for record, hub in zip(records, hubs, strict=True):
-            primary = by_company.get(hub.pk, hub)
-            record.primary_contact = primary  # type: ignore[attr-defined]
-            if primary.type == ContactType.PERSON:
-                record.contact = primary.name  # type: ignore[attr-defined]
-        FIELD_MAPS[kind].model._default_manager.bulk_update(
-            records, ["primary_contact", "contact"], batch_size=500
-        )
-    summaries_refresh([c.pk for c in hubs])
+        _set_primary_contacts(kind, records, hubs, persons)
     return hubs
+
+
+def _set_primary_contacts(
+    kind: str, records: Sequence[models.Model], hubs: list[Contact], persons: list[Contact]
+) -> None:
+    """R-I6 / R-B4: the new person (from the Contact text) or else the new contact is primary.
+
+    The common case, the new contact itself, is one set-based UPDATE; only records whose primary
+    contact is a person need their Contact text written row by row.
+    """
+    model = FIELD_MAPS[kind].model
+    by_company = {p.company_id: p for p in persons}
+    plain, named = [], []
+    for record, hub in zip(records, hubs, strict=True):
+        primary = by_company.get(hub.pk, hub)
+        record.primary_contact = primary  # type: ignore[attr-defined]
+        if primary.type == ContactType.PERSON:
+            record.contact = primary.name  # type: ignore[attr-defined]
+            named.append(record)
+        else:
+            plain.append(record.pk)
+    if plain:
+        own_contact = ContactBusinessRelation.objects.filter(
+            link_to_table=kind, **{kind: OuterRef("pk")}
+        ).values("contact_id")[:1]
+        model._default_manager.filter(pk__in=plain).update(primary_contact=Subquery(own_contact))
+    if named:
+        model._default_manager.bulk_update(named, ["primary_contact", "contact"], batch_size=500)
