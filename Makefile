@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest clean
+.PHONY: run test install lint typecheck pytest bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,11 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-## test: install, lint, type-check and run the test suite
-test: lint typecheck pytest
+bench-smoke: install
+	$(BIN)/liaison bench --quick --json var/bench/quick.json
+
+## test: install, lint, type-check, run the test suite and a benchmark smoke run
+test: lint typecheck pytest bench-smoke
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -97,7 +97,7 @@ def _run_child(workload: str, n: int, postgres: str | None, var: Path) -> dict[s
         capture_output=True,
         text=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _reset_postgres() -> None:
