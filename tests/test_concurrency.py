@@ -36,6 +36,7 @@ def _parallel(workers: int, job: Callable[[int], object]) -> list[object]:
 
 def test_concurrent_creates_never_duplicate_a_number() -> None:
     _needs_server_database()
+
     # when 8 writers create 10 contacts and 5 customers each
     def job(i: int) -> None:
         for j in range(10):
