@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
-OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check", "bench"}
+OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check", "bench", "token"}
 
 
 def _setup_django() -> None:
@@ -53,7 +53,40 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report drift between linked records; --repair fixes it")
     check.add_argument("--repair", action="store_true")
     check.add_argument("--show", type=int, default=20, help="how many disagreements to list")
+    token = sub.add_parser("token", help="API tokens: create, list, revoke")
+    tsub = token.add_subparsers(dest="action", required=True)
+    tcreate = tsub.add_parser("create", help="create a token (shown once) for a user")
+    tcreate.add_argument("--user", required=True, help="user name (created if missing)")
+    tcreate.add_argument("--read-only", action="store_true", help="the token can only read")
+    tsub.add_parser("list", help="list tokens (prefixes only; secrets are not stored)")
+    trevoke = tsub.add_parser("revoke", help="revoke a token by its prefix")
+    trevoke.add_argument("prefix")
     return parser
+
+
+def _token(args: argparse.Namespace) -> int:
+    from liaison.accounts.models import ApiToken
+    from liaison.accounts.services import token_create, token_revoke
+
+    if args.action == "create":
+        token, secret, user_created = token_create(username=args.user, read_only=args.read_only)
+        if user_created:
+            print(f"Created user {args.user} (no password: API access only).")
+        mode = "read-only" if token.read_only else "read-write"
+        print(f"Token {token.prefix} ({mode}) for {args.user}. Shown once, keep it safe:")
+        print(secret)
+    elif args.action == "list":
+        for token in ApiToken.objects.select_related("user"):
+            state = (
+                "revoked"
+                if token.revoked_at
+                else ("read-only" if token.read_only else "read-write")
+            )
+            print(f"{token.prefix}  {token.user.get_username():<20} {state}")
+    else:
+        token_revoke(prefix=args.prefix)
+        print(f"Token {args.prefix} revoked.")
+    return 0
 
 
 def _init() -> int:
@@ -156,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": lambda: _demo(args),
         "contacts": lambda: _create_from(args),
         "check": lambda: _check(args),
+        "token": lambda: _token(args),
     }
     try:
         return handlers[args.command]()

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "liaison.core",
+    "liaison.accounts",
     "liaison.contacts",
     "liaison.sales",
     "liaison.purchases",

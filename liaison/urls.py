@@ -1,11 +1,13 @@
-"""URL configuration: admin (read-only for synchronised records) and the start page."""
+"""URL configuration: the REST API, admin (read-only) and the start page."""
 
 from django.contrib import admin
 from django.urls import path
 
 from liaison import views
+from liaison.api import api
 
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

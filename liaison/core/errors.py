@@ -42,9 +42,10 @@ class Conflict(DomainError):
 
 
 class StaleVersion(Conflict):
-    """Someone else saved the record after the caller read it."""
+    """Someone else saved the record after the caller read it (HTTP 412 on a stale If-Match)."""
 
     code = "stale_version"
+    status = 412
 
 
 class SetupMissing(DomainError):

@@ -1,0 +1,65 @@
+"""Token services: create (the secret is returned once), revoke, authenticate."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.accounts.models import ApiToken
+from liaison.core.errors import NotFound
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, username: str, read_only: bool = False) -> tuple[ApiToken, str, bool]:
+    """A new token for ``username`` (the user is created when missing, without a password).
+
+    Returns (token, secret, user_created); the secret is shown once and never stored.
+    """
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    prefix = secrets.token_hex(4)
+    secret = f"lia_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, prefix=prefix, key_hash=_hash(secret), read_only=read_only
+    )
+    return token, secret, created
+
+
+@transaction.atomic
+def token_revoke(*, prefix: str) -> ApiToken:
+    """Revoke the token with this prefix; it stops working at once."""
+    token = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound(f"No active token with prefix {prefix}: see `liaison token list`.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token matching ``secret``, with its user, or None."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token
+
+
+def token_user(token: ApiToken) -> AbstractBaseUser:
+    """The user a token acts for."""
+    return token.user

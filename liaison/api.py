@@ -1,0 +1,120 @@
+"""The REST API (django-ninja) under /api/v1/: authentication and errors as problem details."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from liaison.accounts.services import token_authenticate
+from liaison.contacts.api import router as contacts_router
+from liaison.core.errors import DomainError
+from liaison.relations.api import record_router, setup_router
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PROBLEM = "application/problem+json"
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; read-only tokens may only read (403 otherwise)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = token_authenticate(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise AuthorizationError(message="This token is read-only: use a read-write token.")
+        request.user = found.user
+        return found
+
+
+api = NinjaAPI(
+    title="Liaison API",
+    version="1",
+    description=(
+        "Contacts kept in step with customers, vendors and bank accounts. Authenticate with "
+        "`Authorization: Bearer <token>` (create one with `liaison token create --user NAME`). "
+        "Errors are RFC 9457 problem details with a stable `code`."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+
+
+def problem(
+    request: HttpRequest, status: int, code: str, detail: str, **extra: Any
+) -> HttpResponse:
+    """An RFC 9457 problem details response."""
+    titles = {
+        400: "Bad request",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        412: "Precondition failed",
+        422: "Unprocessable content",
+    }
+    body = {
+        "type": f"/problems/{code}",
+        "title": titles.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "errors": extra.get("errors", {}),
+    }
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    return response
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem(request, exc.status, exc.code, exc.message, errors=exc.fields)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [
+            str(p) for p in error.get("loc", ()) if p not in ("body", "payload", "query", "path")
+        ]
+        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+    first = next(iter(errors.items()), ("", [""]))
+    detail = f"The request is not valid: {first[0]}: {first[1][0]}" if errors else "Invalid input."
+    return problem(request, 422, "validation_failed", detail, errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(
+        request,
+        401,
+        "not_authenticated",
+        "Authentication required: send Authorization: Bearer <token>.",
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def on_forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return problem(
+        request, 403, "forbidden", str(exc.message) if hasattr(exc, "message") else str(exc)
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "not_found", str(exc) or "Not found.")
+
+
+api.add_router("/contacts", contacts_router)
+for _kind, _path in (
+    ("customer", "customers"),
+    ("vendor", "vendors"),
+    ("bank_account", "bank-accounts"),
+):
+    api.add_router(f"/{_path}", record_router(_kind))
+api.add_router("", setup_router)

@@ -1,0 +1,42 @@
+"""Schemas shared by every router: problem details, sync changes, strict input base."""
+
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+class StrictIn(Schema):
+    """Input schemas refuse unknown fields (422) instead of ignoring them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, with Liaison's stable ``code`` and per-field ``errors``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: dict[str, list[str]] = {}
+
+
+class SyncChangeOut(Schema):
+    """One record a write changed through synchronisation, and which of its fields."""
+
+    label: str
+    number: str
+    fields: list[str]
+
+
+ERRORS: dict[int, type[Schema]] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    412: Problem,
+    422: Problem,
+}

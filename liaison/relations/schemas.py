@@ -1,0 +1,365 @@
+"""API schemas of customers, vendors, bank accounts, links, setup, templates, jobs, drift."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from ninja import Field, FilterSchema, Schema
+from ninja.orm import create_schema
+
+from liaison.contacts.schemas import text_search
+from liaison.core.schemas import StrictIn, SyncChangeOut
+from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.relations.models import (
+    BatchJob,
+    BusinessRelation,
+    ContactBusinessRelation,
+    MarketingSetup,
+)
+from liaison.relations.records import editable_fields
+from liaison.relations.templates import TEMPLATE_MODELS, template_fields
+
+Kind = Literal["customer", "vendor", "bank_account"]
+NAMES = {"customer": "Customer", "vendor": "Vendor", "bank_account": "BankAccount"}
+
+
+def with_contact_number(qs: models.QuerySet[Any], kind: str) -> models.QuerySet[Any]:
+    """Annotate each record with its linked contact's number (one query for a whole page)."""
+    link = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: OuterRef("pk")})
+    return qs.annotate(linked_contact_number=Subquery(link.values("contact__number")[:1]))
+
+
+class RecordSchemas:
+    """The Out, In, Patch and Page schemas of one kind of record, built from its model."""
+
+    def __init__(self, kind: str) -> None:
+        model = FIELD_MAPS[kind].model
+        name = NAMES[kind]
+        editable = sorted(editable_fields(kind))
+        base = create_schema(
+            model,
+            name=f"{name}Base",
+            fields=[
+                "number",
+                *editable,
+                "phone_e164",
+                "mobile_e164",
+                "no_series",
+                "version",
+                "created_at",
+                "modified_at",
+            ],
+        )
+        has_primary = kind in ("customer", "vendor")
+
+        def resolve_contact_number(obj: Any) -> str:
+            if hasattr(obj, "linked_contact_number"):
+                return obj.linked_contact_number or ""
+            link = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: obj}).first()
+            return link.contact.number if link else ""
+
+        def resolve_primary_contact_number(obj: Any) -> str:
+            if not has_primary or not obj.primary_contact_id:
+                return ""
+            return str(obj.primary_contact.number)
+
+        def resolve_synchronised(obj: Any) -> list[Any]:
+            return getattr(obj, "synchronised", [])
+
+        self.Out = type(
+            f"{name}Out",
+            (base,),
+            {
+                "__annotations__": {
+                    "contact_number": str,
+                    "primary_contact_number": str,
+                    "synchronised": list[SyncChangeOut],
+                },
+                "contact_number": "",
+                "primary_contact_number": "",
+                "synchronised": [],
+                "resolve_contact_number": staticmethod(resolve_contact_number),
+                "resolve_primary_contact_number": staticmethod(resolve_primary_contact_number),
+                "resolve_synchronised": staticmethod(resolve_synchronised),
+            },
+        )
+        fields = create_schema(
+            model,
+            name=f"{name}Fields",
+            fields=editable,
+            optional_fields=editable,
+            base_class=StrictIn,
+        )
+        self.In = type(
+            f"{name}In",
+            (fields,),
+            {"__annotations__": {"number": str | None}, "number": Field(None, max_length=20)},
+        )
+        patch_ann: dict[str, Any] = {}
+        patch_ns: dict[str, Any] = {}
+        if has_primary:
+            patch_ann["primary_contact_number"] = str | None
+            patch_ns["primary_contact_number"] = Field(None, max_length=20)
+        self.Patch = type(f"{name}Patch", (fields,), {"__annotations__": patch_ann, **patch_ns})
+        self.Page = type(
+            f"{name}Page",
+            (Schema,),
+            {"__annotations__": {"items": list[self.Out], "next_cursor": str | None}},
+        )
+
+
+RECORD_SCHEMAS = {kind: RecordSchemas(kind) for kind in FIELD_MAPS}
+
+
+class RecordFilters(FilterSchema):
+    """Record list filters: text search and modification date."""
+
+    q: str | None = Field(None, description="name, phone in any format, e-mail or city")
+    modified_since: datetime | None = None
+
+    def filter_q(self, value: str | None) -> Q:
+        return text_search(value, has_search_email=False)
+
+    def filter_modified_since(self, value: datetime | None) -> Q:
+        return Q(modified_at__gte=value) if value else Q()
+
+
+class LinkIn(StrictIn):
+    """Link a contact with an existing record; ``master`` says whose data wins."""
+
+    kind: Kind
+    number: str = Field(..., min_length=1, max_length=20)
+    master: Literal["contact", "record"] = "contact"
+
+
+class UnlinkIn(StrictIn):
+    kind: Kind
+
+
+class CreateFromContactIn(StrictIn):
+    """Template code: leave out to use the setup default, '' for none."""
+
+    template_code: str | None = Field(None, max_length=20)
+
+
+class LinkOut(Schema):
+    contact_number: str
+    business_relation: str
+    kind: str
+    record_number: str
+
+    @staticmethod
+    def resolve_contact_number(obj: ContactBusinessRelation) -> str:
+        return obj.contact.number
+
+    @staticmethod
+    def resolve_business_relation(obj: ContactBusinessRelation) -> str:
+        return obj.business_relation.code
+
+    @staticmethod
+    def resolve_kind(obj: ContactBusinessRelation) -> str:
+        return obj.link_to_table
+
+    @staticmethod
+    def resolve_record_number(obj: ContactBusinessRelation) -> str:
+        record = obj.customer or obj.vendor or obj.bank_account
+        return record.number if record else ""
+
+
+class LinkResultOut(Schema):
+    link: LinkOut
+    synchronised: list[SyncChangeOut]
+
+
+class LinkFilters(FilterSchema):
+    contact: str | None = None
+    kind: str | None = None
+
+    def filter_contact(self, value: str | None) -> Q:
+        return Q(contact__number=value) if value else Q()
+
+    def filter_kind(self, value: str | None) -> Q:
+        return Q(link_to_table=value) if value is not None else Q()
+
+
+BusinessRelationOut = create_schema(
+    BusinessRelation, name="BusinessRelationOut", fields=["code", "description"]
+)
+
+
+class BusinessRelationIn(StrictIn):
+    code: str = Field(..., min_length=1, max_length=10)
+    description: str = Field("", max_length=100)
+
+
+_SETUP_FKS = (
+    "bus_rel_code_for_customers",
+    "bus_rel_code_for_vendors",
+    "bus_rel_code_for_bank_accounts",
+    "contact_nos",
+    "default_customer_template_company",
+    "default_customer_template_person",
+    "default_vendor_template",
+)
+_SETUP_FLAGS = tuple(
+    f.name for f in MarketingSetup._meta.concrete_fields if f.get_internal_type() == "BooleanField"
+)
+
+
+class MarketingSetupOut(Schema):
+    """Codes are shown as the codes they name ('' when blank)."""
+
+    bus_rel_code_for_customers: str
+    bus_rel_code_for_vendors: str
+    bus_rel_code_for_bank_accounts: str
+    contact_nos: str
+    default_customer_template_company: str
+    default_customer_template_person: str
+    default_vendor_template: str
+    inherit_salesperson_code: bool
+    inherit_territory_code: bool
+    inherit_country_code: bool
+    inherit_language_code: bool
+    inherit_format_region: bool
+    inherit_address_details: bool
+    inherit_communication_details: bool
+    version: int
+
+
+class MarketingSetupPatch(StrictIn):
+    bus_rel_code_for_customers: str | None = Field(None, max_length=10)
+    bus_rel_code_for_vendors: str | None = Field(None, max_length=10)
+    bus_rel_code_for_bank_accounts: str | None = Field(None, max_length=10)
+    contact_nos: str | None = Field(None, max_length=20)
+    default_customer_template_company: str | None = Field(None, max_length=20)
+    default_customer_template_person: str | None = Field(None, max_length=20)
+    default_vendor_template: str | None = Field(None, max_length=20)
+    inherit_salesperson_code: bool | None = None
+    inherit_territory_code: bool | None = None
+    inherit_country_code: bool | None = None
+    inherit_language_code: bool | None = None
+    inherit_format_region: bool | None = None
+    inherit_address_details: bool | None = None
+    inherit_communication_details: bool | None = None
+
+
+def setup_out(setup: MarketingSetup) -> dict[str, Any]:
+    """The setup with its foreign keys as codes."""
+    out: dict[str, Any] = {name: getattr(setup, name) for name in _SETUP_FLAGS}
+    for name in _SETUP_FKS:
+        target = getattr(setup, name)
+        out[name] = target.code if target is not None else ""
+    out["version"] = setup.version
+    return out
+
+
+class NoSeriesLineOut(Schema):
+    starting_no: str
+    ending_no: str
+    increment_by: int
+    last_no_used: str
+    open: bool
+
+
+class NoSeriesOut(Schema):
+    code: str
+    description: str
+    default_nos: bool
+    manual_nos: bool
+    lines: list[NoSeriesLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return list(obj.lines.all())
+
+
+class NoSeriesIn(StrictIn):
+    code: str = Field(..., min_length=1, max_length=20)
+    description: str = Field("", max_length=100)
+    starting_no: str = Field(..., min_length=1, max_length=20, pattern=r"\d")
+    ending_no: str = Field("", max_length=20)
+    manual_nos: bool = False
+
+
+def template_schemas(kind: str) -> tuple[type[Schema], type[Schema], type[Schema]]:
+    """Out, In and Patch schemas of a template kind."""
+    model = TEMPLATE_MODELS[kind]
+    name = NAMES[kind]
+    plain = sorted(template_fields(kind) - {"no_series"})
+    base = create_schema(model, name=f"{name}TemplateBase", fields=["code", *plain])
+
+    def resolve_no_series(obj: Any) -> str:
+        return obj.no_series.code if obj.no_series_id else ""
+
+    out = type(
+        f"{name}TemplateOut",
+        (base,),
+        {
+            "__annotations__": {"no_series": str},
+            "no_series": "",
+            "resolve_no_series": staticmethod(resolve_no_series),
+        },
+    )
+    fields = create_schema(
+        model,
+        name=f"{name}TemplateFields",
+        fields=plain,
+        optional_fields=plain,
+        base_class=StrictIn,
+    )
+    patch = type(
+        f"{name}TemplatePatch",
+        (fields,),
+        {"__annotations__": {"no_series": str | None}, "no_series": Field(None, max_length=20)},
+    )
+    new = type(
+        f"{name}TemplateIn",
+        (patch,),
+        {"__annotations__": {"code": str}, "code": Field(..., min_length=1, max_length=20)},
+    )
+    return out, new, patch
+
+
+class JobIn(StrictIn):
+    kind: Kind
+
+
+JobOut = create_schema(
+    BatchJob,
+    name="JobOut",
+    fields=[
+        "id",
+        "kind",
+        "status",
+        "total",
+        "done",
+        "created",
+        "skipped",
+        "error",
+        "created_at",
+        "finished_at",
+    ],
+)
+
+
+class DriftOut(Schema):
+    contact: str
+    kind: str
+    record: str
+    field: str
+    contact_value: str
+    record_value: str
+
+
+class DriftReportOut(Schema):
+    disagreements: int
+    stale_summaries: int
+    items: list[DriftOut]
+
+
+class RepairOut(Schema):
+    records_written: int
+    summaries_fixed: int
