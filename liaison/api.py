@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from liaison.accounts.services import token_authenticate
@@ -29,7 +29,31 @@ class TokenAuth(HttpBearer):
         return found
 
 
-api = NinjaAPI(
+class LiaisonAPI(NinjaAPI):
+    """NinjaAPI whose schema documents error bodies as ``application/problem+json``."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if str(status).startswith(("4", "5")) and content:
+                        response["content"] = {PROBLEM: content.pop("application/json")}
+                for status in ("401", "403"):
+                    operation.setdefault("responses", {}).setdefault(
+                        status,
+                        {
+                            "description": "Not authenticated / not allowed",
+                            "content": {
+                                PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                            },
+                        },
+                    )
+        return schema
+
+
+api = LiaisonAPI(
     title="Liaison API",
     version="1",
     description=(
@@ -103,6 +127,13 @@ def on_forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
     return problem(
         request, 403, "forbidden", str(exc.message) if hasattr(exc, "message") else str(exc)
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 405: "method_not_allowed", 429: "throttled"}
+    code = codes.get(exc.status_code, "http_error")
+    return problem(request, exc.status_code, code, f"{exc}: send a valid JSON body.")
 
 
 @api.exception_handler(Http404)

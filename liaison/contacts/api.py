@@ -15,7 +15,7 @@ from liaison.contacts.schemas import (
 )
 from liaison.contacts.selectors import contact_get, contact_list, persons_of
 from liaison.contacts.services import contact_create, contact_delete, contact_update
-from liaison.core.http import etag, expected_version, page
+from liaison.core.http import etag, expected_version, location, page
 from liaison.core.schemas import ERRORS
 from liaison.relations.records import record_create_from_contact
 from liaison.relations.schemas import (
@@ -58,7 +58,7 @@ def create_contact(request: HttpRequest, payload: ContactIn, response: HttpRespo
     contact = contact_create(
         data=data, number=payload.number or "", company_number=payload.company_number or ""
     )
-    response["Location"] = f"/api/v1/contacts/{contact.number}"
+    response["Location"] = location("contacts", contact.number)
     return Status(201, _show(response, contact))
 
 
@@ -144,7 +144,7 @@ def _create_from_contact(kind: str) -> None:
             kind, contact=contact_get(number), template_code=payload.template_code
         )
         record.synchronised = report.changes
-        response["Location"] = f"/api/v1/{path}s/{record.number}"
+        response["Location"] = location(f"{path}s", record.number)
         response["ETag"] = etag(record.version)
         return Status(201, record)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
@@ -12,7 +11,8 @@ from ninja.orm import create_schema
 from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
 from liaison.core.fields import phone_digits
-from liaison.core.schemas import StrictIn, SyncChangeOut
+from liaison.core.http import ISO_DATETIME, modified_since_q
+from liaison.core.schemas import CODE_PATTERN, StrictIn, SyncChangeOut
 
 _OUT_FIELDS = [
     "number",
@@ -58,7 +58,7 @@ _ContactFields = create_schema(
 class ContactIn(_ContactFields):
     """A new contact. Leave ``number`` out to draw it from the contact series."""
 
-    number: str | None = Field(None, max_length=20)
+    number: str | None = Field(None, max_length=20, pattern=CODE_PATTERN)
     company_number: str | None = Field(None, max_length=20)
 
 
@@ -80,7 +80,9 @@ class ContactFilters(FilterSchema):
     company: str | None = Field(None, description="company contact number: its persons")
     business_relation: str | None = Field(None, description="summary: customer, vendor, ...")
     q: str | None = Field(None, description="name, phone in any format, e-mail or city")
-    modified_since: datetime | None = None
+    modified_since: str | None = Field(
+        None, pattern=ISO_DATETIME, description="ISO 8601 date or date-time"
+    )
 
     def filter_type(self, value: str | None) -> Q:
         return Q(type=value) if value else Q()
@@ -91,8 +93,8 @@ class ContactFilters(FilterSchema):
     def filter_business_relation(self, value: str | None) -> Q:
         return Q(business_relation_summary=value) if value else Q()
 
-    def filter_modified_since(self, value: datetime | None) -> Q:
-        return Q(modified_at__gte=value) if value else Q()
+    def filter_modified_since(self, value: str | None) -> Q:
+        return modified_since_q(value)
 
     def filter_q(self, value: str | None) -> Q:
         return text_search(value)

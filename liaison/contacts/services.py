@@ -17,7 +17,13 @@ from liaison.contacts.naming import break_down_name, compose_name
 from liaison.core.errors import ValidationFailed
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
-from liaison.core.update import check_version, full_clean_or_raise, model_update, snapshot
+from liaison.core.update import (
+    check_version,
+    full_clean_or_raise,
+    model_update,
+    refuse_nulls,
+    snapshot,
+)
 from liaison.purchases.models import Vendor
 from liaison.relations.models import ContactBusinessRelation
 from liaison.relations.selectors import marketing_setup_get
@@ -149,6 +155,7 @@ def contact_create(
             f"Unknown or read-only fields: {', '.join(unknown)}.",
             fields={k: ["This field cannot be set here."] for k in unknown},
         )
+    refuse_nulls(Contact, data)
     setup = marketing_setup_get()
     series = None
     if setup.contact_nos is not None or not number:

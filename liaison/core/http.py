@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime, time
 from typing import Any
+from urllib.parse import quote
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from liaison.core.errors import ValidationFailed
 
 MAX_LIMIT = 500
+
+
+def location(*parts: object) -> str:
+    """A Location header under /api/v1 with each key percent-encoded."""
+    return "/api/v1/" + "/".join(quote(str(p), safe="") for p in parts)
 
 
 def etag(version: int) -> str:
@@ -31,13 +40,40 @@ def expected_version(request: HttpRequest) -> int | None:
     return int(value[1:])
 
 
+ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+
+
+def modified_since_q(value: str | None) -> Q:
+    """``modified_at >= value`` for an ISO 8601 date or date-time (UTC when no offset)."""
+    if not value:
+        return Q()
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = datetime.combine(day, time.min) if day else None
+    except ValueError:  # well-formed but impossible, such as 0000-00-00
+        moment = None
+    if moment is None:
+        raise ValidationFailed(
+            f'"{value}" is not an ISO 8601 date or date-time.',
+            fields={"modified_since": ["Use a date such as 2026-11-27 or 2026-11-27T10:00:00Z."]},
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return Q(modified_at__gte=moment)
+
+
 def encode_cursor(key: str) -> str:
     return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        key = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        if not key:
+            raise ValueError("empty cursor")
+        return key.decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(
             "The cursor is not valid: use the next_cursor of a previous page.",

@@ -5,11 +5,14 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import ConfigDict
 
+# Codes and numbers: printable, no control characters, no surrounding blanks.
+CODE_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+
 
 class StrictIn(Schema):
-    """Input schemas refuse unknown fields (422) instead of ignoring them."""
+    """Input schemas refuse unknown fields and loose types (422: no 0 for false, no "1" for 1)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Problem(Schema):

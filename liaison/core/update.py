@@ -40,6 +40,17 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
+def refuse_nulls(model: type[models.Model] | models.Model, data: dict[str, Any]) -> None:
+    """A null for a column that cannot hold one is bad input (send "" or leave it out)."""
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    bad = sorted(k for k, v in data.items() if v is None and k in fields and not fields[k].null)
+    if bad:
+        raise ValidationFailed(
+            f"{', '.join(bad)} cannot be null: send a value, or leave the field out.",
+            fields={k: ["This field cannot be null."] for k in bad},
+        )
+
+
 def check_version(obj: models.Model, expected_version: int | None) -> None:
     """Refuse a write based on an older read (optimistic locking)."""
     current = getattr(obj, "version", None)
@@ -72,6 +83,7 @@ def model_update(
             f"Unknown or read-only fields: {', '.join(unknown)}.",
             fields={k: ["This field cannot be set here."] for k in unknown},
         )
+    refuse_nulls(obj, data)
     check_version(obj, expected_version)
     before = before if before is not None else snapshot(obj)
     for name, value in data.items():

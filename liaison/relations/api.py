@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from liaison.core.http import etag, expected_version, page
+from liaison.core.http import etag, expected_version, location, page
 from liaison.core.models import NoSeries
 from liaison.core.schemas import ERRORS
 from liaison.relations import records
@@ -83,7 +83,7 @@ def record_router(kind: str) -> Router:
     def create_record(request: HttpRequest, payload: s.In, response: HttpResponse) -> Any:
         data = payload.dict(exclude_unset=True, exclude={"number"})
         record = records.record_create(kind, data=data, number=payload.number or "")
-        response["Location"] = f"/api/v1/{PATHS[kind]}/{record.number}"  # type: ignore[attr-defined]
+        response["Location"] = location(PATHS[kind], record.number)  # type: ignore[attr-defined]
         return Status(201, _show(response, record))
 
     @router.get("/{number}", response={200: s.Out, **ERRORS}, operation_id=f"get_{name}")
@@ -161,7 +161,7 @@ def create_business_relation(
     request: HttpRequest, payload: BusinessRelationIn, response: HttpResponse
 ) -> Any:
     relation = business_relation_create(code=payload.code, description=payload.description)
-    response["Location"] = f"/api/v1/business-relations/{relation.code}"
+    response["Location"] = location("business-relations", relation.code)
     return Status(201, relation)
 
 
@@ -201,7 +201,7 @@ def list_number_series(request: HttpRequest) -> Any:
 @setup_router.post("/number-series", response={201: NoSeriesOut, **ERRORS})
 def create_number_series(request: HttpRequest, payload: NoSeriesIn, response: HttpResponse) -> Any:
     series = no_series_create(**payload.dict())
-    response["Location"] = f"/api/v1/number-series/{series.code}"
+    response["Location"] = location("number-series", series.code)
     return Status(201, series)
 
 
@@ -221,7 +221,7 @@ def _template_routes(kind: str) -> None:
     def create_template(request: HttpRequest, payload: new, response: HttpResponse) -> Any:
         data = payload.dict(exclude_unset=True, exclude={"code"})  # type: ignore[attr-defined]
         template = template_create(kind, code=payload.code, data=data)  # type: ignore[attr-defined]
-        response["Location"] = f"/api/v1{path}/{template.code}"
+        response["Location"] = location(path.strip("/"), template.code)
         return Status(201, template)
 
     @setup_router.get(
@@ -263,7 +263,7 @@ for _kind in ("customer", "vendor"):
 def start_job(request: HttpRequest, payload: JobIn, response: HttpResponse) -> Any:
     """Start a background "create contacts from customers/vendors/bank accounts" job."""
     job = job_start(kind=payload.kind)
-    response["Location"] = f"/api/v1/jobs/{job.pk}"
+    response["Location"] = location("jobs", job.pk)
     return Status(202, job)
 
 

@@ -16,7 +16,13 @@ from liaison.core.errors import NotFound, ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
-from liaison.core.update import check_version, full_clean_or_raise, label, model_update
+from liaison.core.update import (
+    check_version,
+    full_clean_or_raise,
+    label,
+    model_update,
+    refuse_nulls,
+)
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
 from liaison.relations.errors import (
     CompanyRequired,
@@ -110,6 +116,7 @@ def _check_fields(kind: str, data: dict[str, Any]) -> None:
 
 def _insert(kind: str, data: dict[str, Any], number: str, series: NoSeries | None) -> models.Model:
     _check_fields(kind, data)
+    refuse_nulls(FIELD_MAPS[kind].model, data)
     record = FIELD_MAPS[kind].model(**data)
     _number(kind, record, number, series)
     normalise_party(record, {})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from django.db import models
@@ -11,7 +10,8 @@ from ninja import Field, FilterSchema, Schema
 from ninja.orm import create_schema
 
 from liaison.contacts.schemas import text_search
-from liaison.core.schemas import StrictIn, SyncChangeOut
+from liaison.core.http import ISO_DATETIME, modified_since_q
+from liaison.core.schemas import CODE_PATTERN, StrictIn, SyncChangeOut
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.models import (
     BatchJob,
@@ -96,7 +96,10 @@ class RecordSchemas:
         self.In = type(
             f"{name}In",
             (fields,),
-            {"__annotations__": {"number": str | None}, "number": Field(None, max_length=20)},
+            {
+                "__annotations__": {"number": str | None},
+                "number": Field(None, max_length=20, pattern=CODE_PATTERN),
+            },
         )
         patch_ann: dict[str, Any] = {}
         patch_ns: dict[str, Any] = {}
@@ -118,13 +121,15 @@ class RecordFilters(FilterSchema):
     """Record list filters: text search and modification date."""
 
     q: str | None = Field(None, description="name, phone in any format, e-mail or city")
-    modified_since: datetime | None = None
+    modified_since: str | None = Field(
+        None, pattern=ISO_DATETIME, description="ISO 8601 date or date-time"
+    )
 
     def filter_q(self, value: str | None) -> Q:
         return text_search(value, has_search_email=False)
 
-    def filter_modified_since(self, value: datetime | None) -> Q:
-        return Q(modified_at__gte=value) if value else Q()
+    def filter_modified_since(self, value: str | None) -> Q:
+        return modified_since_q(value)
 
 
 class LinkIn(StrictIn):
@@ -191,7 +196,7 @@ BusinessRelationOut = create_schema(
 
 
 class BusinessRelationIn(StrictIn):
-    code: str = Field(..., min_length=1, max_length=10)
+    code: str = Field(..., min_length=1, max_length=10, pattern=CODE_PATTERN)
     description: str = Field("", max_length=100)
 
 
@@ -277,7 +282,7 @@ class NoSeriesOut(Schema):
 
 
 class NoSeriesIn(StrictIn):
-    code: str = Field(..., min_length=1, max_length=20)
+    code: str = Field(..., min_length=1, max_length=20, pattern=CODE_PATTERN)
     description: str = Field("", max_length=100)
     starting_no: str = Field(..., min_length=1, max_length=20, pattern=r"\d")
     ending_no: str = Field("", max_length=20)
@@ -318,7 +323,10 @@ def template_schemas(kind: str) -> tuple[type[Schema], type[Schema], type[Schema
     new = type(
         f"{name}TemplateIn",
         (patch,),
-        {"__annotations__": {"code": str}, "code": Field(..., min_length=1, max_length=20)},
+        {
+            "__annotations__": {"code": str},
+            "code": Field(..., min_length=1, max_length=20, pattern=CODE_PATTERN),
+        },
     )
     return out, new, patch
 

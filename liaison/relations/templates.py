@@ -9,7 +9,7 @@ from django.db import models, transaction
 from liaison.core.errors import Conflict, NotFound, ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.core.normalise import CODE_FIELDS
-from liaison.core.update import full_clean_or_raise, label, model_update
+from liaison.core.update import full_clean_or_raise, label, model_update, refuse_nulls
 from liaison.purchases.models import VendorTemplate
 from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
 from liaison.sales.models import CustomerTemplate
@@ -60,6 +60,7 @@ def template_create(kind: str, *, code: str, data: dict[str, Any]) -> Any:
     unknown = sorted(set(data) - template_fields(kind))
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(unknown)}.")
+    refuse_nulls(model, {k: v for k, v in data.items() if k != "no_series"})
     template = model(code=code.strip().upper(), **_resolve(data))
     full_clean_or_raise(template)
     template.save()

@@ -1,0 +1,44 @@
+"""Schemathesis against the served OpenAPI schema: no 500s, every response conforms.
+
+A bounded number of examples per operation keeps ``make test`` short; ``make fuzz`` (issue #7)
+is the place for many more. Set LIAISON_SCHEMATHESIS_EXAMPLES to change the bound.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
+
+from liaison.accounts.services import token_create
+from liaison.wsgi import application
+
+EXAMPLES = int(os.environ.get("LIAISON_SCHEMATHESIS_EXAMPLES", "10"))
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def bearer(db: None) -> dict[str, str]:
+    from liaison.relations.services import setup_init
+
+    setup_init()
+    _, secret, _ = token_create(username="fuzzer")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_conforms_to_its_schema(case: schemathesis.Case, bearer: dict[str, str]) -> None:
+    # Our domain rules refuse some schema-valid input (an unknown country, a taken number) with a
+    # documented 4xx, so "schema-valid data is accepted" is not a property of this API; the
+    # authentication check needs a second, unauthenticated call the WSGI transport cannot
+    # make per case (tests/test_api.py covers 401 for every resource).
+    case.call_and_validate(headers=bearer, excluded_checks=[positive_data_acceptance, ignored_auth])
