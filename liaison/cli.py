@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
-OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check", "bench", "token"}
+OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check", "bench", "token", "user"}
 
 
 def _setup_django() -> None:
@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report drift between linked records; --repair fixes it")
     check.add_argument("--repair", action="store_true")
     check.add_argument("--show", type=int, default=20, help="how many disagreements to list")
+    user = sub.add_parser("user", help="web UI users")
+    usub = user.add_subparsers(dest="action", required=True)
+    ucreate = usub.add_parser("create", help="create a user who signs in to the web UI")
+    ucreate.add_argument("username")
+    ucreate.add_argument("--admin", action="store_true", help="may also open the admin")
+    ucreate.add_argument(
+        "--password", help="default: asked for on the terminal (or LIAISON_PASSWORD)"
+    )
     token = sub.add_parser("token", help="API tokens: create, list, revoke")
     tsub = token.add_subparsers(dest="action", required=True)
     tcreate = tsub.add_parser("create", help="create a token (shown once) for a user")
@@ -62,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     trevoke = tsub.add_parser("revoke", help="revoke a token by its prefix")
     trevoke.add_argument("prefix")
     return parser
+
+
+def _user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from liaison.accounts.services import user_create
+
+    password = args.password or os.environ.get("LIAISON_PASSWORD") or getpass.getpass()
+    user_create(username=args.username, password=password, admin=args.admin)
+    print(f"User {args.username} created: sign in at /login/.")
+    return 0
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -118,13 +137,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from liaison.relations.demo import demo_is_loadable, demo_load
+    from liaison.relations.demo import DEMO_PASSWORD, DEMO_USER, demo_is_loadable, demo_load
 
     if not demo_is_loadable():
         print("The database already holds data: the demo company is not loaded.")
+        print(f"(The demo's sign-in, if it was loaded here: '{DEMO_USER}' / '{DEMO_PASSWORD}'.)")
         return 0
     made = demo_load(args.companies)
     print("Demo company loaded: " + ", ".join(f"{n} {k}" for k, n in made.items()) + ".")
+    print(f"Sign in to the demo as user '{DEMO_USER}' with password '{DEMO_PASSWORD}'.")
     return 0
 
 
@@ -190,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "contacts": lambda: _create_from(args),
         "check": lambda: _check(args),
         "token": lambda: _token(args),
+        "user": lambda: _user(args),
     }
     try:
         return handlers[args.command]()

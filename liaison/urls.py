@@ -1,14 +1,22 @@
-"""URL configuration: the REST API, admin (read-only) and the start page."""
+"""URL configuration: the web UI, the REST API, sign-in and a read-only admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 from liaison import views
 from liaison.api import api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
-    path("", views.home, name="home"),
+    path("", RedirectView.as_view(pattern_name="contacts:list", permanent=False), name="home"),
+    path("overview/", views.home, name="overview"),
     path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("contacts/", include("liaison.contacts.urls")),
+    path("setup/", include("liaison.relations.setup_urls")),
+    path("", include("liaison.relations.urls")),
 ]

@@ -1,14 +1,16 @@
 """The start page: what this Liaison database holds, and the most recently changed contacts.
 
-The full web UI is issue #4; this page lets ``make run`` show the demo company.
+A summary page beside the lists and cards.
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from liaison.relations.selectors_overview import overview
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Counts per record kind and the latest contacts with their business relation summary."""
     return render(request, "home.html", overview())

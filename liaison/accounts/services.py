@@ -63,3 +63,21 @@ def token_authenticate(secret: str) -> ApiToken | None:
 def token_user(token: ApiToken) -> AbstractBaseUser:
     """The user a token acts for."""
     return token.user
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, admin: bool = False) -> AbstractBaseUser:
+    """A person who signs in to the web UI (``admin`` also opens the read-only admin)."""
+    from liaison.core.errors import ValidationFailed
+
+    user_model = get_user_model()
+    if not username.strip():
+        raise ValidationFailed("A user name is required.", fields={"username": ["Required."]})
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationFailed(
+            f"User {username} already exists: choose another name.",
+            fields={"username": ["Taken."]},
+        )
+    return user_model.objects.create_user(
+        username=username, password=password, is_staff=admin, is_superuser=admin
+    )

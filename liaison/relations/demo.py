@@ -7,6 +7,7 @@ import random
 
 from django.db import transaction
 
+from liaison.accounts.services import user_create
 from liaison.banking.services import bank_account_create
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
@@ -15,6 +16,8 @@ from liaison.relations.models import MarketingSetup
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create, customer_create_from_contact
 
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-liaison"  # a local demo only; real users come from `liaison user create`
 _COMPANIES = [
     ("Alpine Ski House", "NO", "Oslo", "0150", "+47 22 33 44 55"),
     ("Fabrikam Industries", "DE", "Berlin", "10115", "+49 30 1234567"),
@@ -123,4 +126,5 @@ def demo_load(companies: int = 50) -> dict[str, int]:
             }
         )
         made["bank accounts"] += 1
+    user_create(username=DEMO_USER, password=DEMO_PASSWORD)
     return made

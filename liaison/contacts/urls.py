@@ -1,0 +1,17 @@
+"""Contact pages."""
+
+from django.urls import path
+
+from liaison.contacts import views
+
+app_name = "contacts"
+urlpatterns = [
+    path("", views.contact_list_view, name="list"),
+    path("new/", views.contact_new, name="new"),
+    path("<str:number>/", views.contact_detail, name="detail"),
+    path("<str:number>/edit/", views.contact_edit, name="edit"),
+    path("<str:number>/delete/", views.contact_delete_view, name="delete"),
+    path("<str:number>/create/<str:kind>/", views.contact_create_record, name="create_record"),
+    path("<str:number>/link/<str:kind>/", views.contact_link, name="link"),
+    path("<str:number>/unlink/<str:kind>/", views.contact_unlink, name="unlink"),
+]

@@ -1,0 +1,96 @@
+"""Helpers the web views share: service errors onto forms, sync messages, keyset pages."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from liaison.core.errors import DomainError
+from liaison.relations.sync import SyncReport
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (for type checking)."""
+
+    htmx: HtmxDetails
+
+
+SORTS = {"number": "number", "name": "search_name", "city": "city"}
+PAGE_SIZE = 50
+
+
+def errors_onto_form(form: forms.Form, exc: DomainError) -> None:
+    """Put a service error on the form: next to its field when it names one, else on top."""
+    placed = False
+    for field, problems in exc.fields.items():
+        target = field if field in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def announce_sync(request: HttpRequest, saved: str, report: SyncReport | None) -> None:
+    """The flash line after a save: what was saved and what synchronisation also changed."""
+    if report is not None and report.changes:
+        messages.success(request, f"{saved}. Also updated: {report.describe()}.")
+    else:
+        messages.success(request, f"{saved}.")
+
+
+def changed_data(form: forms.Form, initial: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields the person changed, so an untouched field never overwrites anything."""
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in initial and value != initial[name]
+    }
+
+
+def _encode(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+
+
+def _decode(cursor: str) -> list[Any] | None:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return values if isinstance(values, list) and len(values) == 2 else None
+
+
+def keyset_page(
+    qs: QuerySet[Any], *, sort: str, descending: bool, cursor: str | None
+) -> tuple[list[Any], str | None]:
+    """A page ordered by (sort column, number), continuing after ``cursor``.
+
+    Keyset pagination stays fast on a million rows where OFFSET would not.
+    """
+    column = SORTS.get(sort, "number")
+    if cursor and (after := _decode(cursor)) is not None:
+        value, number = after
+        op = "lt" if descending else "gt"
+        if column == "number":
+            qs = qs.filter(**{f"number__{op}": number})
+        else:
+            qs = qs.filter(
+                Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"number__{op}": number})
+            )
+    order = [f"-{column}", "-number"] if descending else [column, "number"]
+    if column == "number":
+        order = order[:1]
+    rows = list(qs.order_by(*order)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if not more or not rows:
+        return rows, None
+    last = rows[-1]
+    return rows, _encode([getattr(last, column), last.number])
