@@ -95,7 +95,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "liaison" / "static"]
+# Only `collectstatic` needs a STATIC_ROOT; the app serves static files from the apps.
+STATIC_ROOT = os.environ.get("LIAISON_STATIC_ROOT") or None
 # The app serves its own static files (no CDN, no build step): WhiteNoise reads them from the
 # apps' static folders directly, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True

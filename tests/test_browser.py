@@ -1,0 +1,203 @@
+"""Browser tests: a person walking the real UI in headless Chromium (Debian's /usr/bin/chromium,
+driven by Playwright). They also save the screenshots shown in the README."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from liaison.contacts.models import Contact
+from liaison.contacts.services import contact_create, contact_update
+from liaison.relations.demo import demo_load
+from liaison.relations.models import MarketingSetup
+from liaison.sales.models import Customer
+from liaison.sales.services import customer_create
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason="Debian's chromium is not installed (apt-get install chromium); .ci/run installs it",
+    ),
+]
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are plain
+# synchronous calls all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.LIAISON_JOBS_INLINE = True
+    get_user_model().objects.create_user("clerk", password="secret-pw")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/contacts/")
+    page.get_by_label("User name").fill("clerk")
+    page.get_by_label("Password").fill("secret-pw")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
+    yield page
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_and_search_as_you_type(page) -> None:
+    demo_load(12)
+    page.goto("/contacts/")
+    page.get_by_label("Search name, phone, e-mail, city").fill("Berlin")
+    expect(page.locator("#rows")).to_contain_text("Fabrikam Industries")
+    expect(page.locator("#rows")).not_to_contain_text("Alpine Ski House")
+    page.get_by_label("Search name, phone, e-mail, city").fill("")
+    expect(page.locator("#rows")).to_contain_text("Alpine Ski House")
+    _shot(page, "contact-list")
+
+
+def test_create_a_customer_and_see_its_contact(page) -> None:
+    page.goto("/customers/new/")
+    page.get_by_label("Name", exact=True).fill("Fabrikam")
+    page.get_by_label("Phone no.", exact=True).fill("+49 30 1234567")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("contact CT000001 created")
+    page.get_by_role("link", name=re.compile("Open contact CT000001")).click()
+    expect(page.get_by_role("heading", name=re.compile("CT000001"))).to_be_visible()
+    expect(page.locator("main")).to_contain_text("+49 30 1234567")
+
+
+def test_edit_the_contact_phone_and_see_it_on_the_customer(page) -> None:
+    customer = customer_create(data={"name": "Fabrikam", "country_code": "DE"})
+    contact = Contact.objects.get(relations__customer=customer)
+    page.goto(f"/contacts/{contact.number}/edit/")
+    page.get_by_label("Phone no.", exact=True).fill("+49 30 7654321")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text(f"Also updated: customer {customer.number}")
+    _shot(page, "contact-card")
+    page.get_by_role("link", name="Open").first.click()
+    expect(page.locator("main")).to_contain_text("+49 30 7654321")
+    _shot(page, "customer-card")
+
+
+def test_create_as_customer_from_the_contact_card(page) -> None:
+    contact = contact_create(data={"name": "Alpine Ski House", "city": "Oslo"})
+    page.goto(f"/contacts/{contact.number}/")
+    page.get_by_label("Template").first.select_option("CUST-COMPANY")
+    page.get_by_role("button", name="Create customer").click()
+    expect(page.locator(".messages")).to_contain_text("Customer C00010 created")
+    assert Customer.objects.get().payment_terms_code == "14 DAYS"
+
+
+def test_link_with_an_existing_customer(page) -> None:
+    code = MarketingSetup.objects.get().bus_rel_code_for_customers
+    MarketingSetup.objects.update(bus_rel_code_for_customers=None)
+    customer = customer_create(data={"name": "Northwind Traders", "city": "Seattle"})
+    MarketingSetup.objects.update(bus_rel_code_for_customers=code)
+    contact = contact_create(data={"name": "Northwind", "city": "Oslo"})
+    page.goto(f"/contacts/{contact.number}/")
+    page.get_by_role("link", name="Link existing").first.click()
+    page.get_by_label(re.compile("Search customers")).fill("North")
+    page.get_by_role("link", name=customer.number).click()
+    expect(page.locator("main")).to_contain_text("Seattle")
+    page.get_by_label("the customer's data").check()
+    _shot(page, "link-existing")
+    page.get_by_role("button", name="Link").click()
+    expect(page.locator(".messages")).to_contain_text(f"Linked with customer {customer.number}")
+    contact.refresh_from_db()
+    assert contact.city == "Seattle" and contact.name == "Northwind Traders"
+
+
+def test_batch_create_contacts_from_customers(page) -> None:
+    code = MarketingSetup.objects.get().bus_rel_code_for_customers
+    MarketingSetup.objects.update(bus_rel_code_for_customers=None)
+    for i in range(3):
+        customer_create(data={"name": f"Customer {i}"})
+    MarketingSetup.objects.update(bus_rel_code_for_customers=code)
+    page.goto("/batch/")
+    page.get_by_role("button", name="Create contacts from customers").click()
+    expect(page.locator("#job")).to_contain_text("3 contacts created, 0 skipped")
+    _shot(page, "batch-job")
+    assert Contact.objects.count() == 3
+
+
+def test_delete_either_side_and_the_other_remains(page) -> None:
+    first = customer_create(data={"name": "First"})
+    first_contact = Contact.objects.get(relations__customer=first)
+    second = customer_create(data={"name": "Second"})
+    second_contact = Contact.objects.get(relations__customer=second)
+    page.goto(f"/contacts/{first_contact.number}/delete/")
+    expect(page.locator("main")).to_contain_text(f"The customer {first.number} stays")
+    page.get_by_role("button", name="Delete contact").click()
+    page.goto(f"/customers/{second.number}/delete/")
+    page.get_by_role("button", name="Delete customer").click()
+    expect(page.locator(".messages")).to_contain_text(f"Contact {second_contact.number} stays")
+    assert Customer.objects.filter(pk=first.pk).exists()
+    assert Contact.objects.filter(pk=second_contact.pk).exists()
+
+
+def test_a_validation_error_is_shown_inline(page) -> None:
+    contact = contact_create(data={"name": "Alpine"})
+    page.goto(f"/contacts/{contact.number}/edit/")
+    page.get_by_label("E-mail", exact=True).fill("not-an-address")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field.has-error")).to_contain_text("is not valid")
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("not-an-address")
+    _shot(page, "validation-error")
+    contact.refresh_from_db()
+    assert contact.email == ""
+
+
+def test_a_stale_edit_is_refused(page) -> None:
+    contact = contact_create(data={"name": "Alpine", "city": "Oslo"})
+    page.goto(f"/contacts/{contact.number}/edit/")
+    contact_update(contact=contact, data={"city": "Tromsø"})  # someone else saves meanwhile
+    page.get_by_label("City", exact=True).fill("Bergen")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".problem")).to_contain_text("Someone changed this contact")
+    expect(page.get_by_label("City", exact=True)).to_have_value("Tromsø")
+    contact.refresh_from_db()
+    assert contact.city == "Tromsø"
+
+
+def test_setup_page_and_phone_width(page) -> None:
+    page.goto("/setup/")
+    expect(page.get_by_role("heading", name="Marketing setup")).to_be_visible()
+    _shot(page, "setup")
+    page.set_viewport_size({"width": 390, "height": 844})
+    demo_load(5)
+    page.goto("/contacts/")
+    expect(page.get_by_label("Search name, phone, e-mail, city")).to_be_visible()
+    _shot(page, "contact-list-phone")
