@@ -180,3 +180,27 @@ def test_setup_refuses_a_shared_relation_code(web: Client) -> None:
     assert "must be distinct" in response.content.decode()
     vendors = MarketingSetup.objects.get().bus_rel_code_for_vendors
     assert vendors is not None and vendors.code == "VEND"
+
+
+def test_lists_and_cards_have_a_fixed_query_budget(
+    web: Client, company: Contact, django_assert_max_num_queries
+) -> None:
+    # given enough rows and persons that an N+1 would show
+    from liaison.banking.services import bank_account_create_from_contact
+    from liaison.purchases.services import vendor_create_from_contact
+
+    customer, _ = customer_create_from_contact(contact=company)
+    vendor_create_from_contact(contact=company)
+    bank_account_create_from_contact(contact=company)
+    for i in range(12):
+        contact_create(data={"type": "person", "name": f"P {i}"}, company_number=company.number)
+        customer_create(data={"name": f"Customer {i}"})
+    # then
+    with django_assert_max_num_queries(8):
+        web.get("/contacts/")
+    with django_assert_max_num_queries(10):
+        web.get(f"/contacts/{company.number}/")
+    with django_assert_max_num_queries(8):
+        web.get("/customers/")
+    with django_assert_max_num_queries(8):
+        web.get(f"/customers/{customer.number}/")

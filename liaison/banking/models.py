@@ -25,6 +25,10 @@ class BankAccount(Party):
 
     class Meta:
         ordering = ["number"]
+        indexes = [
+            models.Index(fields=["search_name", "number"], name="bank_name_sort_idx"),
+            models.Index(fields=["city", "number"], name="bank_city_sort_idx"),
+        ]
 
 
 class BankingSetup(models.Model):

@@ -78,6 +78,10 @@ class Contact(Party):
             models.Index(fields=["company", "number"], name="contact_company_idx"),
             models.Index(fields=["phone_e164"], name="contact_phone_e164_idx"),
             models.Index(fields=["search_email"], name="contact_search_email_idx"),
+            # Keyset pages sorted by name, city or last change (lists and the overview).
+            models.Index(fields=["search_name", "number"], name="contact_name_sort_idx"),
+            models.Index(fields=["city", "number"], name="contact_city_sort_idx"),
+            models.Index(fields=["modified_at"], name="contact_modified_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -54,7 +54,11 @@ class Vendor(Party, InvoicingFields):
 
     class Meta:
         ordering = ["number"]
-        indexes = [models.Index(fields=["phone_e164"], name="vendor_phone_e164_idx")]
+        indexes = [
+            models.Index(fields=["phone_e164"], name="vendor_phone_e164_idx"),
+            models.Index(fields=["search_name", "number"], name="vendor_name_sort_idx"),
+            models.Index(fields=["city", "number"], name="vendor_city_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}".strip()

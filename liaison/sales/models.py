@@ -77,7 +77,11 @@ class Customer(Party, InvoicingFields):
 
     class Meta:
         ordering = ["number"]
-        indexes = [models.Index(fields=["phone_e164"], name="customer_phone_e164_idx")]
+        indexes = [
+            models.Index(fields=["phone_e164"], name="customer_phone_e164_idx"),
+            models.Index(fields=["search_name", "number"], name="customer_name_sort_idx"),
+            models.Index(fields=["city", "number"], name="customer_city_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}".strip()
