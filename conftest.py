@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
 from liaison.relations.services import setup_init
+
+# `make test` must give the same answer every run: the "ci" profile replays a fixed set of
+# examples. LIAISON_FUZZ=1 switches to random exploration (for longer fuzzing runs).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, print_blob=True)
+settings.load_profile("fuzz" if os.environ.get("LIAISON_FUZZ") else "ci")
 
 
 @pytest.fixture(autouse=True)

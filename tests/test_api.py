@@ -293,3 +293,15 @@ def test_openapi_documents_every_resource_and_action(api: ApiClient) -> None:
     ):
         assert path in paths, path
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_text_with_nul_characters_is_refused_on_every_backend(api: ApiClient) -> None:
+    # found by schemathesis on PostgreSQL, which cannot store NUL in text
+    for path, body in (
+        ("/contacts", {"name": "A\x00B"}),
+        ("/business-relations", {"code": "X", "description": "a\x00"}),
+        ("/customers", {"name": "ok", "city": "\x00"}),
+    ):
+        response = api.post(path, body)
+        assert response.status_code == 422, path
+    assert Contact.objects.count() == 0

@@ -7,9 +7,12 @@ is the place for many more. Set LIAISON_SCHEMATHESIS_EXAMPLES to change the boun
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
@@ -19,6 +22,18 @@ from liaison.wsgi import application
 EXAMPLES = int(os.environ.get("LIAISON_SCHEMATHESIS_EXAMPLES", "10"))
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly, so Django would close the database connection
+    at each request's end (as the test client avoids doing), ending the test's transaction on
+    PostgreSQL. Detach that for the test, as django.test.Client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 # Codes and numbers: printable, no control characters, no surrounding blanks.
 CODE_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
 
 
 class StrictIn(Schema):
-    """Input schemas refuse unknown fields and loose types (422: no 0 for false, no "1" for 1)."""
+    """Input schemas refuse unknown fields and loose types (422: no 0 for false, no "1" for 1),
+    and text no database can store (NUL characters)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Text cannot contain NUL characters.")
+        return value
 
 
 class Problem(Schema):

@@ -41,13 +41,20 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def refuse_nulls(model: type[models.Model] | models.Model, data: dict[str, Any]) -> None:
-    """A null for a column that cannot hold one is bad input (send "" or leave it out)."""
+    """A null for a column that cannot hold one, or a NUL character in text (which PostgreSQL
+    cannot store), is bad input: refuse it before anything is written."""
     fields = {f.name: f for f in model._meta.concrete_fields}
     bad = sorted(k for k, v in data.items() if v is None and k in fields and not fields[k].null)
     if bad:
         raise ValidationFailed(
             f"{', '.join(bad)} cannot be null: send a value, or leave the field out.",
             fields={k: ["This field cannot be null."] for k in bad},
+        )
+    nul = sorted(k for k, v in data.items() if isinstance(v, str) and "\x00" in v)
+    if nul:
+        raise ValidationFailed(
+            f"{', '.join(nul)} cannot contain NUL characters: remove them.",
+            fields={k: ["Text cannot contain NUL characters."] for k in nul},
         )
 
 

@@ -128,3 +128,10 @@ def test_renumbering_refuses_a_taken_number(company: Contact) -> None:
     with pytest.raises(ValidationFailed):
         contact_renumber(contact=other, number=company.number)
     assert Contact.objects.get(pk=other.pk).number == other.number
+
+
+def test_text_with_nul_characters_is_refused_before_anything_is_stored() -> None:
+    with pytest.raises(ValidationFailed) as info:
+        contact_create(data={"name": "Bad\x00Name"})
+    assert "name" in info.value.fields
+    assert Contact.objects.count() == 0
