@@ -69,7 +69,11 @@ def _database() -> dict[str, Any]:
     """SQLite tuned for real use (WAL, busy timeout, immediate write transactions) by default."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        # A test database of its own per test run, so two runs against one server (CI beside
+        # a developer's run) never drop each other's database.
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
+        return config
     path = Path(os.environ.get("LIAISON_SQLITE_PATH", VAR_DIR / "liaison.sqlite3"))
     return {
         "ENGINE": "django.db.backends.sqlite3",
