@@ -116,13 +116,13 @@ def demo_load(companies: int = 50) -> dict[str, int]:
         customer_create(data=data)
         made["customers"] += 1
     MarketingSetup.objects.filter(pk=1).update(bus_rel_code_for_customers=code)
-    for i, (country, iban) in enumerate(sorted(_IBANS.items())):
+    for country, iban in sorted(_IBANS.items()):
         bank_account_create(
             data={
                 "name": f"Demo Bank {country}",
                 "country_code": country,
                 "iban": iban,
-                "city": _COMPANIES[i % len(_COMPANIES)][2],
+                "city": next((c[2] for c in _COMPANIES if c[1] == country), ""),
             }
         )
         made["bank accounts"] += 1
