@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from liaison.accounts.roles import ADMIN, EDITOR, VIEWER, allows, role_of
 from liaison.accounts.services import token_authenticate
 from liaison.contacts.api import router as contacts_router
 from liaison.core.errors import DomainError
@@ -16,17 +17,59 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PROBLEM = "application/problem+json"
 
 
+# Writes under these paths change the setup, which only admins may do.
+ADMIN_PATHS = (
+    "/api/v1/marketing-setup",
+    "/api/v1/business-relations",
+    "/api/v1/number-series",
+    "/api/v1/customer-templates",
+    "/api/v1/vendor-templates",
+    "/api/v1/drift/repair",
+)
+
+
+def needed_role(request: HttpRequest) -> str:
+    """Reading needs a viewer, changing records an editor, changing the setup an admin."""
+    if request.method in SAFE_METHODS:
+        return VIEWER
+    return ADMIN if request.path.startswith(ADMIN_PATHS) else EDITOR
+
+
+def check_role(request: HttpRequest, role: str | None) -> None:
+    """403 when the caller's role is below what the request needs."""
+    needed = needed_role(request)
+    if not allows(role, needed):
+        held = role or "no role"
+        raise AuthorizationError(
+            message=f"This needs the {needed} role; you act as {held}. Ask an admin."
+        )
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``; read-only tokens may only read (403 otherwise)."""
+    """``Authorization: Bearer <token>``: the token acts with its user's role, or as a viewer
+    when it is read-only (never more than its user)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_authenticate(token)
         if found is None:
             return None
-        if found.read_only and request.method not in SAFE_METHODS:
-            raise AuthorizationError(message="This token is read-only: use a read-write token.")
+        role = role_of(found.user)
+        if found.read_only and role is not None:
+            role = VIEWER
+        check_role(request, role)
         request.user = found.user
         return found
+
+
+class RoleSessionAuth(SessionAuth):
+    """The web UI's own calls: the signed-in user's role, with CSRF protection."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        check_role(request, role_of(user))
+        return user
 
 
 class LiaisonAPI(NinjaAPI):
@@ -61,7 +104,7 @@ api = LiaisonAPI(
         "`Authorization: Bearer <token>` (create one with `liaison token create --user NAME`). "
         "Errors are RFC 9457 problem details with a stable `code`."
     ),
-    auth=[TokenAuth(), SessionAuth()],
+    auth=[TokenAuth(), RoleSessionAuth()],
     urls_namespace="api-v1",
 )
 

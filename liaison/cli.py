@@ -57,7 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     usub = user.add_subparsers(dest="action", required=True)
     ucreate = usub.add_parser("create", help="create a user who signs in to the web UI")
     ucreate.add_argument("username")
-    ucreate.add_argument("--admin", action="store_true", help="may also open the admin")
+    ucreate.add_argument(
+        "--role",
+        choices=["viewer", "editor", "admin"],
+        default="editor",
+        help="viewer reads; editor changes records and links; admin also the setup",
+    )
+    ucreate.add_argument("--staff", action="store_true", help="may also open Django's admin")
     ucreate.add_argument(
         "--password", help="default: asked for on the terminal (or LIAISON_PASSWORD)"
     )
@@ -78,8 +84,8 @@ def _user(args: argparse.Namespace) -> int:
     from liaison.accounts.services import user_create
 
     password = args.password or os.environ.get("LIAISON_PASSWORD") or getpass.getpass()
-    user_create(username=args.username, password=password, admin=args.admin)
-    print(f"User {args.username} created: sign in at /login/.")
+    user_create(username=args.username, password=password, role=args.role, admin=args.staff)
+    print(f"User {args.username} ({args.role}) created: sign in at /login/.")
     return 0
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 
+from liaison.accounts.roles import allows, role_of
 from liaison.core.errors import DomainError
 from liaison.relations.sync import SyncReport
 
@@ -20,6 +25,32 @@ class HtmxHttpRequest(HttpRequest):
     """A request that went through django-htmx's middleware (for type checking)."""
 
     htmx: HtmxDetails
+
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(needed: str) -> Callable[[View], View]:
+    """Sign-in required, and at least the ``needed`` role (viewer, editor, admin), else 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allows(role_of(request.user), needed):
+                raise PermissionDenied(f"This needs the {needed} role.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def require_role_for_post(request: HttpRequest, needed: str) -> None:
+    """For pages that read for everyone but change things on POST (the setup page)."""
+    if request.method == "POST" and not allows(role_of(request.user), needed):
+        raise PermissionDenied(f"Changing this needs the {needed} role.")
 
 
 SORTS = {"number": "number", "name": "search_name", "city": "city"}

@@ -7,13 +7,16 @@ from typing import Any
 
 from django.test import Client
 
-from liaison.accounts.services import token_create
+from liaison.accounts.services import token_create, user_create
 
 
 class ApiClient:
     """Sends JSON to /api/v1 with ``Authorization: Bearer``; returns Django responses."""
 
-    def __init__(self, *, read_only: bool = False, username: str = "integrator") -> None:
+    def __init__(
+        self, *, role: str = "admin", read_only: bool = False, username: str = "integrator"
+    ) -> None:
+        user_create(username=username, password="not-used-by-the-api", role=role)
         _, self.secret, _ = token_create(username=username, read_only=read_only)
         self.client = Client(headers={"Authorization": f"Bearer {self.secret}"})
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 
+from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.relations.demo import demo_load
@@ -59,7 +59,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.LIAISON_JOBS_INLINE = True
-    get_user_model().objects.create_user("clerk", password="secret-pw")
+    user_create(username="clerk", password="secret-pw", role="admin")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)

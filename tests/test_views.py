@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
@@ -15,8 +16,8 @@ from liaison.sales.services import customer_create, customer_create_from_contact
 
 @pytest.fixture
 def web(client: Client) -> Client:
-    user = get_user_model().objects.create_user("clerk", password="pw")
-    client.force_login(user)
+    user = user_create(username="clerk", password="pw", role="admin")
+    client.force_login(user)  # type: ignore[arg-type]
     return client
 
 

@@ -6,11 +6,12 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 from django.utils import timezone
 
 from liaison.accounts.models import ApiToken
+from liaison.accounts.roles import EDITOR, ROLES, VIEWER
 from liaison.core.errors import NotFound
 
 
@@ -20,7 +21,8 @@ def _hash(key: str) -> str:
 
 @transaction.atomic
 def token_create(*, username: str, read_only: bool = False) -> tuple[ApiToken, str, bool]:
-    """A new token for ``username`` (the user is created when missing, without a password).
+    """A new token for ``username`` (the user is created when missing, without a password, as
+    an editor, or a viewer for a read-only token).
 
     Returns (token, secret, user_created); the secret is shown once and never stored.
     """
@@ -29,6 +31,8 @@ def token_create(*, username: str, read_only: bool = False) -> tuple[ApiToken, s
     if created:
         user.set_unusable_password()
         user.save()
+        role = VIEWER if read_only else EDITOR
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     prefix = secrets.token_hex(4)
     secret = f"lia_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -66,8 +70,13 @@ def token_user(token: ApiToken) -> AbstractBaseUser:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, admin: bool = False) -> AbstractBaseUser:
-    """A person who signs in to the web UI (``admin`` also opens the read-only admin)."""
+def user_create(
+    *, username: str, password: str, role: str = EDITOR, admin: bool = False
+) -> AbstractBaseUser:
+    """A person who signs in to the web UI with a role (viewer, editor, admin).
+
+    ``admin`` also opens Django's (read-only) admin site.
+    """
     from liaison.core.errors import ValidationFailed
 
     user_model = get_user_model()
@@ -78,6 +87,11 @@ def user_create(*, username: str, password: str, admin: bool = False) -> Abstrac
             f"User {username} already exists: choose another name.",
             fields={"username": ["Taken."]},
         )
-    return user_model.objects.create_user(
-        username=username, password=password, is_staff=admin, is_superuser=admin
-    )
+    if role not in ROLES:
+        raise ValidationFailed(
+            f"Role {role} does not exist: choose viewer, editor or admin.",
+            fields={"role": ["Unknown role."]},
+        )
+    user = user_model.objects.create_user(username=username, password=password, is_staff=admin)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user

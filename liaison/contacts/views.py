@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from liaison.accounts.roles import EDITOR
 from liaison.contacts.forms import ContactForm, contact_initial
 from liaison.contacts.schemas import text_search
 from liaison.contacts.selectors import contact_get, contact_list, persons_of
@@ -26,6 +27,7 @@ from liaison.webutils import (
     changed_data,
     errors_onto_form,
     keyset_page,
+    role_required,
 )
 
 KINDS = {"customer": "Customer", "vendor": "Vendor", "bank_account": "Bank account"}
@@ -112,7 +114,7 @@ def _save_contact(
     return redirect("contacts:detail", number=saved.number)
 
 
-@login_required
+@role_required(EDITOR)
 def contact_new(request: HttpRequest) -> HttpResponse:
     """A new company contact, or a person of the company given as ``?company=``."""
     company = request.GET.get("company", "")
@@ -123,7 +125,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/contact_form.html", {"form": form, "contact": None})
 
 
-@login_required
+@role_required(EDITOR)
 def contact_edit(request: HttpRequest, number: str) -> HttpResponse:
     """Edit the card; a stale form is refused with the current values and the person's own."""
     contact = contact_get(number)
@@ -146,7 +148,7 @@ def contact_edit(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
 
 
-@login_required
+@role_required(EDITOR)
 def contact_delete_view(request: HttpRequest, number: str) -> HttpResponse:
     """Confirm, saying plainly what stays; then delete (links go, linked records stay)."""
     contact = contact_get(number)
@@ -162,7 +164,7 @@ def contact_delete_view(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "contacts/contact_confirm_delete.html", context)
 
 
-@login_required
+@role_required(EDITOR)
 @require_POST
 def contact_create_record(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     """Create as customer / vendor / bank account, with the chosen template."""
@@ -178,7 +180,7 @@ def contact_create_record(request: HttpRequest, number: str, kind: str) -> HttpR
     return redirect("contacts:detail", number=number)
 
 
-@login_required
+@role_required(EDITOR)
 def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpResponse:
     """Link with an existing record: pick it, see the fields side by side, choose who wins."""
     contact = contact_get(number)
@@ -226,7 +228,7 @@ def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpRespon
     return render(request, "contacts/contact_link.html", context)
 
 
-@login_required
+@role_required(EDITOR)
 @require_POST
 def contact_unlink(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     """Remove the link; both records stay."""

@@ -126,5 +126,5 @@ def demo_load(companies: int = 50) -> dict[str, int]:
             }
         )
         made["bank accounts"] += 1
-    user_create(username=DEMO_USER, password=DEMO_PASSWORD)
+    user_create(username=DEMO_USER, password=DEMO_PASSWORD, role="admin")
     return made

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from liaison.accounts.roles import roles_ensure
 from liaison.banking.models import BankingSetup
 from liaison.contacts.models import Contact
 from liaison.core.errors import NotFound, ValidationFailed
@@ -342,4 +343,5 @@ def setup_init() -> list[str]:
         row, made = model._default_manager.get_or_create(pk=1, defaults={attr: series[code]})
         if made:
             created.append(str(model._meta.verbose_name))
+    created += roles_ensure()
     return created

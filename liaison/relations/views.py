@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from liaison.accounts.roles import ADMIN, EDITOR
 from liaison.contacts.schemas import text_search
 from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.models import NoSeries
@@ -42,6 +43,8 @@ from liaison.webutils import (
     changed_data,
     errors_onto_form,
     keyset_page,
+    require_role_for_post,
+    role_required,
 )
 
 PATH_KINDS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
@@ -91,7 +94,7 @@ def record_detail(request: HttpRequest, kind_path: str, number: str) -> HttpResp
     )
 
 
-@login_required
+@role_required(EDITOR)
 def record_new(request: HttpRequest, kind_path: str) -> HttpResponse:
     """A new record; its contact is created with it when synchronisation is on."""
     kind = _kind(kind_path)
@@ -112,7 +115,7 @@ def record_new(request: HttpRequest, kind_path: str) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(EDITOR)
 def record_edit(request: HttpRequest, kind_path: str, number: str) -> HttpResponse:
     """Edit the card; shared fields reach the contact; a stale form is refused."""
     kind = _kind(kind_path)
@@ -146,7 +149,7 @@ def record_edit(request: HttpRequest, kind_path: str, number: str) -> HttpRespon
     )
 
 
-@login_required
+@role_required(EDITOR)
 def record_delete(request: HttpRequest, kind_path: str, number: str) -> HttpResponse:
     """Confirm, then delete: only the link goes, the contact stays."""
     kind = _kind(kind_path)
@@ -164,7 +167,7 @@ def record_delete(request: HttpRequest, kind_path: str, number: str) -> HttpResp
     )
 
 
-@login_required
+@role_required(EDITOR)
 @require_POST
 def record_create_contact(request: HttpRequest, kind_path: str, number: str) -> HttpResponse:
     """Create the company contact of a record that has none."""
@@ -189,7 +192,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     return render(request, "relations/batch.html", {"counts": counts, "jobs": jobs})
 
 
-@login_required
+@role_required(EDITOR)
 @require_POST
 def batch_start(request: HttpRequest) -> HttpResponse:
     """Start a background job and go to its progress page."""
@@ -213,7 +216,8 @@ def job_view(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def setup_index(request: HttpRequest) -> HttpResponse:
-    """Marketing setup, business relations, number series and templates."""
+    """Marketing setup, business relations, number series and templates (admins change it)."""
+    require_role_for_post(request, ADMIN)
     setup = marketing_setup_get()
     choices = {
         "bus_rel_code_for_customers": list(BusinessRelation.objects.values_list("code", flat=True)),
@@ -257,7 +261,7 @@ def setup_index(request: HttpRequest) -> HttpResponse:
     return render(request, "relations/setup.html", context)
 
 
-@login_required
+@role_required(ADMIN)
 @require_POST
 def setup_relation_add(request: HttpRequest) -> HttpResponse:
     """Add a business relation code."""
