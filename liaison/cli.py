@@ -13,7 +13,18 @@ import sys
 from collections.abc import Sequence
 
 KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
-OWN_COMMANDS = {"init", "serve", "demo", "contacts", "check", "bench", "token", "user"}
+OWN_COMMANDS = {
+    "init",
+    "serve",
+    "demo",
+    "contacts",
+    "check",
+    "bench",
+    "token",
+    "user",
+    "backup",
+    "restore",
+}
 
 
 def _setup_django() -> None:
@@ -41,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--production",
+        action="store_true",
+        help="refuse DEBUG or a development secret key; secure cookies, HSTS, CSP",
+    )
     demo = sub.add_parser("demo", help="load the demo company into an empty database")
     demo.add_argument("--companies", type=int, default=50)
     contacts = sub.add_parser("contacts", help="contact batch jobs")
@@ -126,6 +142,18 @@ def _init() -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.production:
+        from django.conf import settings
+
+        from liaison.ops.production import production_problems
+
+        problems = production_problems(settings)
+        if problems:
+            for problem in problems:
+                print(f"error: {problem}", file=sys.stderr)
+            print("Refusing to serve in production mode.", file=sys.stderr)
+            return 1
+        os.environ["LIAISON_PRODUCTION"] = "1"
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
     argv = [
         gunicorn,
@@ -202,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench.main(args_list[1:])
     _setup_django()
+    if args_list[:1] in (["backup"], ["restore"]):
+        from liaison.ops.backup import backup_main, restore_main
+
+        return (backup_main if args_list[0] == "backup" else restore_main)(args_list[1:])
     if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):
         from django.core.management import execute_from_command_line
 

@@ -13,8 +13,16 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LIAISON_VAR_DIR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("LIAISON_SECRET_KEY", "liaison-development-key-not-for-production")
+DEV_SECRET_KEY = "liaison-development-key-not-for-production"
+_key_file = os.environ.get("LIAISON_SECRET_KEY_FILE")
+SECRET_KEY = (
+    Path(_key_file).read_text().strip()
+    if _key_file
+    else os.environ.get("LIAISON_SECRET_KEY", DEV_SECRET_KEY)
+)
 DEBUG = os.environ.get("LIAISON_DEBUG", "0") == "1"
+# `liaison serve --production` sets this after checking DEBUG and the secret key.
+PRODUCTION = os.environ.get("LIAISON_PRODUCTION") == "1"
 ALLOWED_HOSTS = os.environ.get("LIAISON_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -112,6 +120,13 @@ LOGIN_REDIRECT_URL = "/contacts/"
 LOGOUT_REDIRECT_URL = "/login/"
 # Background jobs run in a thread after commit; tests may run them inline instead.
 LIAISON_JOBS_INLINE = False
+
+if PRODUCTION:
+    # Secure cookies, HSTS, CSP and friends (liaison/ops/production.py says why each).
+    from liaison.ops.production import production_settings
+
+    globals().update(production_settings())
+    MIDDLEWARE.insert(1, "liaison.ops.production.ContentSecurityPolicyMiddleware")
 
 LOGGING = {
     "version": 1,
