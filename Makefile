@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest bench-smoke clean
+.PHONY: run test install lint typecheck pytest bench-smoke fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench-smoke: install
 
 ## test: install, lint, type-check, run the test suite and a benchmark smoke run
 test: lint typecheck pytest bench-smoke
+
+## fuzz: random exploration with many more examples than `make test` (minutes, not seconds)
+fuzz: install
+	LIAISON_FUZZ=1 LIAISON_HYPOTHESIS_EXAMPLES=2000 LIAISON_SCHEMATHESIS_EXAMPLES=200 \
+		$(BIN)/pytest tests/test_properties.py tests/test_api_schema.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
