@@ -4,78 +4,348 @@ Each workload runs in a child process on a fresh database (a new SQLite file und
 ``var/bench/``, or the PostgreSQL database named by ``--postgres``, which is emptied first), so
 a benchmark never touches real data. Figures are for docs and notes; tests never assert them.
 
-Workloads so far:
+Workloads (N is the number of customers, or contacts, the workload is about):
+- W1: import N new customers from a CSV file (``csvio.csv_import``); each gets its company
+  contact, link and primary contact.
 - W2: batch "create contacts from customers" over N existing unlinked customers.
+- W3: bulk edit of the phone number of N company contacts, each linked to a customer, a vendor
+  and a bank account (``bulk.contacts_bulk_update``); the engine carries it to all 3N records.
+
+Fixture data is written in bulk and not timed. After each workload the same process measures a
+floor: the rows the workload inserted, and the columns it updated, written again with the
+driver's fastest path (``executemany`` on SQLite; ``COPY``, and for updates ``COPY`` into a
+temporary table plus one ``UPDATE ... FROM``, on PostgreSQL) into scratch copies of the same
+tables (same columns, keys and indexes), in one transaction.
+``ratio`` is our seconds over the floor's: how many times the driver's own time we take.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 QUICK_SIZES = (500,)
 FULL_SIZES = (10_000, 100_000)
+WORKLOADS = ("W1", "W2", "W3")
+FIXTURE_CHUNK = 1000  # fixture memory stays below the workload's own chunks of 1,000
+_STAMP_COLUMNS = ("phone_no", "phone_e164", "modified_at", "version")
+
+
+def _phone(i: int) -> str:
+    return f"+47 2{i % 10} {i % 100:02d} {i // 100 % 100:02d} {i // 10_000 % 100:02d}"
+
+
+def _party(i: int, kind: str) -> dict[str, Any]:
+    """The shared field values of the i-th fixture party (one family shares them)."""
+    from liaison.core.fields import phone_e164
+
+    phone = _phone(i)
+    return {
+        "name": f"{kind} {i}",
+        "search_name": f"{kind.upper()} {i}",
+        "address": f"{i % 300} Main Street",
+        "city": ("Oslo", "Bergen", "Berlin", "Paris")[i % 4],
+        "country_code": ("NO", "NO", "DE", "FR")[i % 4],
+        "phone_no": phone,
+        "phone_e164": phone_e164(phone),
+        "email": f"{kind.lower()}{i}@example.com",
+    }
 
 
 def _prepare_unlinked_customers(n: int) -> None:
-    """Fixture data, not the measured path: N customers written in bulk, with no contact."""
+    """W2 fixture: N customers written in bulk, with no contact."""
     from django.db import transaction
 
-    from liaison.core.fields import phone_e164
     from liaison.sales.models import Customer
 
-    chunk = 5000
-    for start in range(0, n, chunk):
-        rows = []
-        for i in range(start, min(n, start + chunk)):
-            phone = f"+47 2{i % 10} {i % 100:02d} {i // 100 % 100:02d} {i // 10_000 % 100:02d}"
-            rows.append(
-                Customer(
-                    number=f"BC{i:07d}",
-                    name=f"Customer {i}",
-                    search_name=f"CUSTOMER {i}",
-                    address=f"{i % 300} Main Street",
-                    city=("Oslo", "Bergen", "Berlin", "Paris")[i % 4],
-                    country_code=("NO", "NO", "DE", "FR")[i % 4],
-                    phone_no=phone,
-                    phone_e164=phone_e164(phone),
-                    email=f"customer{i}@example.com",
-                    payment_terms_code="14 DAYS",
-                )
-            )
+    for start in range(0, n, FIXTURE_CHUNK):
+        rows = [
+            Customer(number=f"BC{i:07d}", payment_terms_code="14 DAYS", **_party(i, "Customer"))
+            for i in range(start, min(n, start + FIXTURE_CHUNK))
+        ]
         with transaction.atomic():
             Customer.objects.bulk_create(rows, batch_size=1000)
+
+
+def _prepare_customer_csv(n: int, tmp: Path) -> Path:
+    """W1 fixture: a CSV of N new customers with their own numbers (a legacy system's), so
+    the customer series must allow typed numbers."""
+    from liaison.core.models import NoSeries
+
+    NoSeries.objects.filter(code="CUST").update(manual_nos=True)
+    path = tmp / "customers.csv"
+    columns = ("number", "name", "address", "city", "country_code", "phone_no", "email")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow((*columns, "payment_terms_code"))
+        for i in range(n):
+            values = {"number": f"IC{i:07d}", **_party(i, "Customer")}
+            writer.writerow([*(values[c] for c in columns), "14 DAYS"])
+    return path
+
+
+def _prepare_linked_hubs(n: int) -> list[str]:
+    """W3 fixture: N company contacts, each linked to a customer, a vendor and a bank account
+    holding the same shared values, as the engine would have left them. Returns the contact
+    numbers."""
+    from django.db import models, transaction
+
+    from liaison.banking.models import BankAccount
+    from liaison.contacts.models import Contact
+    from liaison.purchases.models import Vendor
+    from liaison.relations.models import ContactBusinessRelation
+    from liaison.relations.selectors import marketing_setup_get
+    from liaison.sales.models import Customer
+
+    setup = marketing_setup_get()
+    codes = {
+        "customer": setup.bus_rel_code_for_customers,
+        "vendor": setup.bus_rel_code_for_vendors,
+        "bank_account": setup.bus_rel_code_for_bank_accounts,
+    }
+    numbers = []
+    for start in range(0, n, FIXTURE_CHUNK):
+        span = range(start, min(n, start + FIXTURE_CHUNK))
+        hubs = [
+            Contact(
+                number=f"HC{i:07d}",
+                company_name=f"Company {i}",
+                search_email=f"company{i}@example.com".upper(),
+                business_relation_summary="multiple",
+                **_party(i, "Company"),
+            )
+            for i in span
+        ]
+        with transaction.atomic():
+            Contact.objects.bulk_create(hubs, batch_size=1000)
+            links = []
+            kinds: tuple[tuple[type[models.Model], str, str], ...] = (
+                (Customer, "customer", "HU"),
+                (Vendor, "vendor", "HV"),
+                (BankAccount, "bank_account", "HB"),
+            )
+            for model, kind, prefix in kinds:
+                records = [
+                    model(
+                        number=f"{prefix}{i:07d}",
+                        **_party(i, "Company"),
+                        **({} if kind == "bank_account" else {"primary_contact": hub}),
+                    )
+                    for i, hub in zip(span, hubs, strict=True)
+                ]
+                model._default_manager.bulk_create(records, batch_size=1000)
+                links += [
+                    ContactBusinessRelation(
+                        contact=hub, business_relation=codes[kind], link_to_table=kind, **{kind: r}
+                    )
+                    for hub, r in zip(hubs, records, strict=True)
+                ]
+            ContactBusinessRelation.objects.bulk_create(links, batch_size=1000)
+        numbers += [h.number for h in hubs]
+    return numbers
+
+
+@dataclass(frozen=True)
+class Workload:
+    """How to set a workload up (not timed), run it (timed) and which rows its floor writes."""
+
+    prepare: Callable[[int, Path], Any]
+    run: Callable[[int, Any], None]
+    inserts: tuple[str, ...]
+    updates: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _run_w1(n: int, path: Path) -> None:
+    from liaison.relations.csvio import csv_import
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        result = csv_import("customer", fh, chunk_size=1000)
+    assert result.created == n and not result.errors, result.summary()
+
+
+def _run_w2(n: int, _: object) -> None:
+    from liaison.relations.services import contacts_create_from
+
+    result = contacts_create_from("customer", chunk_size=1000)
+    assert result.created == n, result
+
+
+def _run_w3(n: int, numbers: list[str]) -> None:
+    from liaison.relations.bulk import contacts_bulk_update
+
+    report = contacts_bulk_update(
+        {
+            number: {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"}
+            for i, number in enumerate(numbers)
+        },
+        chunk_size=1000,
+    )
+    assert report.updated == n and report.written.total() == 3 * n, report.describe()
+
+
+_CONTACTS, _LINKS = "contacts_contact", "relations_contactbusinessrelation"
+WORKLOAD_DEFS = {
+    "W1": Workload(
+        prepare=_prepare_customer_csv,
+        run=_run_w1,
+        inserts=("sales_customer", _CONTACTS, _LINKS),
+        updates=(),
+    ),
+    "W2": Workload(
+        prepare=lambda n, _: _prepare_unlinked_customers(n),
+        run=_run_w2,
+        inserts=(_CONTACTS, _LINKS),
+        updates=(("sales_customer", ("primary_contact_id",)),),
+    ),
+    "W3": Workload(
+        prepare=lambda n, _: _prepare_linked_hubs(n),
+        run=_run_w3,
+        inserts=(),
+        updates=tuple(
+            (t, _STAMP_COLUMNS)
+            for t in (_CONTACTS, "sales_customer", "purchases_vendor", "banking_bankaccount")
+        ),
+    ),
+}
+
+
+def _rows_of(table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f'SELECT * FROM "{table}" ORDER BY "id"')
+        names = [c[0] for c in cur.description]
+        return names, [tuple(r) for r in cur.fetchall()]
+
+
+def _scratch_create(table: str) -> str:
+    """An empty table of the same shape (columns, keys, indexes) under another name."""
+    from django.db import connection
+
+    scratch = f"scratch_{table}"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f'CREATE TABLE "{scratch}" (LIKE "{table}" INCLUDING ALL)')
+            return scratch
+        cur.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+        cur.execute(cur.fetchone()[0].replace(f'"{table}"', f'"{scratch}"', 1))
+        cur.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL",
+            [table],
+        )
+        for name, sql in cur.fetchall():
+            sql = sql.replace(f'"{name}"', f'"scratch_{name}"', 1)
+            cur.execute(sql.replace(f'ON "{table}"', f'ON "{scratch}"', 1))
+    return scratch
+
+
+def _driver_insert(raw: Any, vendor: str, table: str, names: list[str], rows: list[Any]) -> None:
+    columns = ", ".join(f'"{n}"' for n in names)
+    if vendor == "postgresql":
+        with raw.cursor() as cur, cur.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in names)
+    raw.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)
+
+
+def _driver_update(
+    raw: Any, vendor: str, table: str, names: list[str], rows: list[Any], columns: Sequence[str]
+) -> None:
+    """SQLite: one prepared UPDATE by key through ``executemany``. PostgreSQL: ``COPY`` the new
+    values into a temporary table and apply them with one ``UPDATE ... FROM``."""
+    picked = [names.index(c) for c in columns]
+    key = names.index("id")
+    if vendor == "postgresql":
+        listed = ", ".join(f'"{c}"' for c in ("id", *columns))
+        sets = ", ".join(f'"{c}" = n."{c}"' for c in columns)
+        with raw.cursor() as cur:
+            cur.execute(
+                f'CREATE TEMP TABLE "new_{table}" ON COMMIT DROP AS '
+                f'SELECT {listed} FROM "{table}" LIMIT 0'
+            )
+            with cur.copy(f'COPY "new_{table}" ({listed}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row((row[key], *(row[i] for i in picked)))
+            cur.execute(f'UPDATE "{table}" t SET {sets} FROM "new_{table}" n WHERE t."id" = n."id"')
+        return
+    sets = ", ".join(f'"{c}" = ?' for c in columns)
+    params = [(*(row[i] for i in picked), row[key]) for row in rows]
+    raw.executemany(f'UPDATE "{table}" SET {sets} WHERE "id" = ?', params)
+
+
+def _floor(workload: Workload) -> float:
+    """Seconds the driver takes to write the workload's rows into scratch copies of its tables.
+
+    Inserted rows go into empty copies; updated columns are written by primary key into
+    copies holding the same rows (equal values are still written by both databases).
+    """
+    from django.db import connection, transaction
+
+    vendor = connection.vendor
+    tables = [*workload.inserts, *(t for t, _ in workload.updates)]
+    data = {t: _rows_of(t) for t in tables}
+    scratch = {t: _scratch_create(t) for t in tables}
+    connection.ensure_connection()
+    raw = connection.connection
+    with transaction.atomic():
+        for table, _ in workload.updates:
+            _driver_insert(raw, vendor, scratch[table], *data[table])
+    started = time.perf_counter()
+    with transaction.atomic():
+        for table in workload.inserts:
+            _driver_insert(raw, vendor, scratch[table], *data[table])
+        for table, columns in workload.updates:
+            _driver_update(raw, vendor, scratch[table], *data[table], columns)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cur:
+        for name in scratch.values():
+            cur.execute(f'DROP TABLE "{name}"')
+    return seconds
 
 
 def _worker(workload: str, n: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
-    from liaison.relations.services import contacts_create_from, setup_init
+    from liaison.relations.services import setup_init
 
+    if workload not in WORKLOAD_DEFS:
+        raise SystemExit(f"unknown workload {workload}")
+    spec = WORKLOAD_DEFS[workload]
     call_command("migrate", interactive=False, verbosity=0)
     setup_init()
-    if workload != "W2":
-        raise SystemExit(f"unknown workload {workload}")
-    _prepare_unlinked_customers(n)
-    started = time.perf_counter()
-    result = contacts_create_from("customer", chunk_size=1000)
-    seconds = time.perf_counter() - started
-    assert result.created == n, result
+    with tempfile.TemporaryDirectory() as tmp:
+        state = spec.prepare(n, Path(tmp))
+        started = time.perf_counter()
+        spec.run(n, state)
+        seconds = time.perf_counter() - started
+    # Read before the floor, which holds the written rows in memory to replay them.
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    floor = _floor(spec)
     return {
         "workload": workload,
         "backend": connection.vendor,
         "n": n,
         "seconds": round(seconds, 3),
         "rows_per_s": round(n / seconds),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "floor_seconds": round(floor, 3),
+        "floor_rows_per_s": round(n / floor),
+        "ratio": round(seconds / floor, 1),
+        "peak_rss_mb": round(peak_rss, 1),
     }
 
 
@@ -107,11 +377,26 @@ def _reset_postgres() -> None:
         cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 
 
+_COLUMNS = (
+    ("workload", "workload", "<9"),
+    ("backend", "backend", "<12"),
+    ("N", "n", ">9"),
+    ("seconds", "seconds", ">9"),
+    ("rows/s", "rows_per_s", ">9"),
+    ("floor rows/s", "floor_rows_per_s", ">14"),
+    ("ratio", "ratio", ">7"),
+    ("peak RSS MB", "peak_rss_mb", ">13"),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table; ``--worker`` is the child-process entry."""
     parser = argparse.ArgumentParser(prog="liaison bench")
     parser.add_argument("--quick", action="store_true", help="small N, for CI smoke runs")
     parser.add_argument("--sizes", help="comma-separated N values")
+    parser.add_argument(
+        "--workloads", default=",".join(WORKLOADS), help="comma-separated, e.g. W1,W3"
+    )
     parser.add_argument("--postgres", help="also run on this PostgreSQL URL (it is emptied!)")
     parser.add_argument("--json", default="var/bench/results.json")
     parser.add_argument("--worker", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
@@ -125,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
             _reset_postgres()
         print(json.dumps(_worker(args.worker[0], int(args.worker[1]))))
         return 0
+    workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    unknown = sorted(set(workloads) - set(WORKLOADS))
+    if unknown:
+        parser.error(f"unknown workloads {', '.join(unknown)}: choose from {', '.join(WORKLOADS)}")
     sizes = (
         tuple(int(s) for s in args.sizes.split(","))
         if args.sizes
@@ -134,18 +423,13 @@ def main(argv: list[str] | None = None) -> int:
     var.mkdir(parents=True, exist_ok=True)
     results = []
     backends: list[str | None] = [None] + ([args.postgres] if args.postgres else [])
-    print(
-        f"{'workload':<9}{'backend':<12}{'N':>10}{'seconds':>10}{'rows/s':>10}{'peak RSS MB':>13}"
-    )
+    print("".join(f"{title:{fmt}}" for title, _, fmt in _COLUMNS))
     for backend in backends:
         for n in sizes:
-            row = _run_child("W2", n, backend, var)
-            results.append(row)
-            print(
-                f"{row['workload']:<9}{row['backend']:<12}{row['n']:>10}{row['seconds']:>10}"
-                f"{row['rows_per_s']:>10}{row['peak_rss_mb']:>13}",
-                flush=True,
-            )
+            for workload in workloads:
+                row = _run_child(workload, n, backend, var)
+                results.append(row)
+                print("".join(f"{row[key]:{fmt}}" for _, key, fmt in _COLUMNS), flush=True)
     Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
 

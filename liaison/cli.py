@@ -1,4 +1,5 @@
-"""The ``liaison`` command: init, serve, demo, contacts create-from, check, bench.
+"""The ``liaison`` command: init, serve, demo, contacts create-from, check, bench, import,
+export, backup, restore, user, token.
 
 Anything else is handed to Django's management commands (``liaison migrate``,
 ``liaison createsuperuser``...). Exit status is non-zero on failure.
@@ -24,6 +25,8 @@ OWN_COMMANDS = {
     "user",
     "backup",
     "restore",
+    "import",
+    "export",
 }
 
 
@@ -234,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from liaison.ops.backup import backup_main, restore_main
 
         return (backup_main if args_list[0] == "backup" else restore_main)(args_list[1:])
+    if args_list[:1] in (["import"], ["export"]):
+        from liaison.relations.csvio_cli import export_main, import_main
+
+        return (import_main if args_list[0] == "import" else export_main)(args_list[1:])
     if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):
         from django.core.management import execute_from_command_line
 

@@ -205,3 +205,16 @@ def test_lists_and_cards_have_a_fixed_query_budget(
         web.get("/customers/")
     with django_assert_max_num_queries(8):
         web.get(f"/customers/{customer.number}/")
+
+
+def test_repeated_failed_sign_ins_lock_the_user_name_out(client: Client) -> None:
+    # given
+    user_create(username="clerk", password="right-password", role="viewer")
+    # when five wrong passwords are tried
+    for _ in range(5):
+        response = client.post("/login/", {"username": "clerk", "password": "wrong"})
+        assert response.status_code in (200, 429)
+    # then even the right password is refused for a while
+    locked = client.post("/login/", {"username": "clerk", "password": "right-password"})
+    assert locked.status_code == 429 and "Signing in is paused" in locked.content.decode()
+    assert "_auth_user_id" not in client.session

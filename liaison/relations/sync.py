@@ -4,7 +4,8 @@ Rules (see docs/architecture.md):
 - explicit: write services call it once, after their own save, inside their transaction;
 - diff-based: only mapped fields whose value differs are written, only those columns, so a
   second identical call writes nothing;
-- a dead end: it writes with ``bulk_update`` and never calls a service, so it cannot loop;
+- a dead end: it writes with ``core.writes.write_columns`` (set-based, no ``save()``) and never
+  calls a service, so it cannot loop;
 - batch-first: it takes sequences and issues a number of queries that does not grow with them;
 - locks in a fixed order: contacts (persons included), then customers, vendors, bank accounts,
   each by primary key, so concurrent edits cannot deadlock.
@@ -26,6 +27,7 @@ from liaison.contacts.models import BusinessRelationSummary, Contact, ContactTyp
 from liaison.contacts.naming import break_down_name
 from liaison.core import fields as field_rules
 from liaison.core.update import snapshot
+from liaison.core.writes import write_columns
 from liaison.purchases.models import Vendor
 from liaison.relations.fieldmaps import (
     ADDRESS_FIELDS,
@@ -138,9 +140,7 @@ class _Writes:
                 if visible:
                     number = obj.number  # type: ignore[attr-defined]
                     report.changes.append(Change(str(model._meta.verbose_name), number, visible))
-            model._default_manager.bulk_update(
-                objs, sorted(columns | {"modified_at", "version"}), batch_size=BATCH_SIZE
-            )
+            write_columns(objs, sorted(columns | {"modified_at", "version"}))
             report.written[model._meta.label_lower] += len(objs)
         self.dirty.clear()
         return report

@@ -1,0 +1,80 @@
+"""``write_columns``: the set-based column write the engine and the bulk services use.
+
+Core's own models stand in for the parties here (core imports no other app).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liaison.core.models import NoSeries, NoSeriesLine
+from liaison.core.writes import write_columns
+
+
+def _series(count: int) -> list[NoSeries]:
+    return NoSeries.objects.bulk_create(
+        NoSeries(code=f"W{i:03d}", description=f"Series {i}") for i in range(count)
+    )
+
+
+def test_only_the_named_columns_are_written() -> None:
+    # given series changed in memory in two columns
+    series = _series(3)
+    for i, s in enumerate(series):
+        s.description, s.manual_nos, s.default_nos = f"Changed {i}", True, False
+    # when only the description and the manual flag are written
+    written = write_columns(series, ["description", "manual_nos"])
+    # then
+    assert written == 3
+    stored = NoSeries.objects.filter(code__startswith="W").order_by("code")
+    assert list(stored.values_list("description", "manual_nos", "default_nos")) == [
+        (f"Changed {i}", True, True) for i in range(3)
+    ]
+
+
+def test_a_foreign_key_is_written_by_its_field_name() -> None:
+    # given
+    first, second = _series(2)
+    line = NoSeriesLine.objects.create(series=first, starting_no="A001")
+    line.series = second
+    # when
+    write_columns([line], ["series"])
+    # then
+    assert NoSeriesLine.objects.get(pk=line.pk).series_id == second.pk
+
+
+def test_one_statement_whatever_the_number_of_rows() -> None:
+    # given
+    series = _series(60)
+    for s in series:
+        s.description = "changed"
+    # when
+    with CaptureQueriesContext(connection) as three:
+        write_columns(series[:3], ["description"])
+    with CaptureQueriesContext(connection) as fifty_seven:
+        write_columns(series[3:], ["description"])
+    # then
+    assert len(three.captured_queries) == len(fifty_seven.captured_queries)
+    assert NoSeries.objects.filter(description="changed").count() == 60
+
+
+def test_unsaved_objects_keys_and_expressions_are_refused() -> None:
+    # given
+    (series,) = _series(1)
+    # when / then
+    with pytest.raises(ValueError, match="saved objects"):
+        write_columns([NoSeries(code="NEW")], ["description"])
+    with pytest.raises(ValueError, match="non-key fields: id"):
+        write_columns([series], ["id"])
+    series.description = NoSeries.objects.values("code")[:1]  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="not expressions: description"):
+        write_columns([series], ["description"])
+
+
+def test_nothing_to_write_costs_nothing() -> None:
+    # when / then
+    with CaptureQueriesContext(connection) as ctx:
+        assert write_columns([], ["description"]) == 0
+    assert ctx.captured_queries == []

@@ -1,0 +1,140 @@
+"""Bulk create and update of customers, vendors and bank accounts, under the rules of
+``record_create`` and ``record_update`` (R-B, R-C; number series E-3/E-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+
+from liaison.core.errors import DomainError, SetupMissing
+from liaison.core.models import NoSeries
+from liaison.core.normalise import normalise_party
+from liaison.core.numbering import number_manual_check
+from liaison.core.update import snapshot
+from liaison.core.writes import write_columns
+from liaison.relations.bulk.base import (
+    STAMP,
+    BulkReport,
+    Item,
+    Problem,
+    changed_columns,
+    draw,
+    nulls,
+    refuse_unknown,
+    require_transaction,
+    stamp,
+    unique,
+    validate,
+    validate_changed,
+)
+from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.relations.links import contacts_create_for_records
+from liaison.relations.records import _setup_series, editable_fields
+from liaison.relations.selectors import marketing_setup_get, relation_code_for
+from liaison.relations.sync import lock_contacts_for, sync_from_linked
+
+
+def records_upsert_chunk(kind: str, items: Sequence[Item]) -> BulkReport:
+    """Create the items of ``kind`` whose number is new and update the others; inside the
+    caller's transaction. New records get their contact (and link) when the marketing setup
+    has the business relation code for the kind, as ``record_create`` does."""
+    require_transaction()
+    refuse_unknown(editable_fields(kind), {k for i in items for k in i.data}, what="fields")
+    model = FIELD_MAPS[kind].model
+    report = BulkReport()
+    items = unique(items, report)
+    numbers = {i.number for i in items if i.number}
+    stored = model._default_manager.filter(number__in=numbers).values_list("number", "pk")
+    pks: dict[str, int] = dict(stored)
+    _records_update(kind, [i for i in items if i.number in pks], list(pks.values()), report)
+    _records_create(kind, [i for i in items if i.number not in pks], report)
+    return report
+
+
+def _records_update(kind: str, items: Sequence[Item], pks: list[int], report: BulkReport) -> None:
+    """Changed records: the rules of ``record_update``, one ``write_columns`` of the changed
+    columns, then ONE ``sync_from_linked`` (contact, then the contact's other records)."""
+    if not items:
+        return
+    model = FIELD_MAPS[kind].model
+    lock_contacts_for(kind, pks)  # contacts before records: the engine's lock order
+    stored = {
+        r.number: r  # type: ignore[attr-defined]
+        for r in model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
+    changed: list[models.Model] = []
+    befores: list[dict[str, Any]] = []
+    columns: set[str] = set()
+    for item in items:
+        record = stored[item.number]
+        before = snapshot(record)
+        data = {k: v for k, v in item.data.items() if getattr(record, k) != v}
+        problems = nulls(model, data)
+        if not problems:
+            for name, value in data.items():
+                setattr(record, name, value)
+            normalise_party(record, before)
+        names = changed_columns(record, before) if not problems else []
+        if not problems and names:
+            problems = validate_changed(record, names, "primary_contact")
+        if problems:
+            report.refuse(item.key, problems)
+        elif not names:
+            report.unchanged += 1
+        else:
+            changed.append(record)
+            befores.append(before)
+            columns.update(names)
+    if not changed:
+        return
+    stamp(changed, befores)
+    write_columns(changed, sorted(columns | set(STAMP)))
+    report.updated += len(changed)
+    report.synced(sync_from_linked(kind, changed))
+
+
+def _records_create(kind: str, items: Sequence[Item], report: BulkReport) -> None:
+    """New records: the rules of ``record_create`` (number series E-3/E-4, normalising,
+    validation), one ``bulk_create``, then their contacts in one ``contacts_create_for_records``.
+    """
+    if not items:
+        return
+    model = FIELD_MAPS[kind].model
+    try:
+        series, series_error = _setup_series(kind), ""
+    except SetupMissing as exc:
+        series, series_error = None, exc.message
+    ready: list[models.Model] = []
+    for item in items:
+        problems = nulls(model, item.data)
+        record = model(**item.data) if not problems else None
+        if record is not None:
+            record.number = item.number  # type: ignore[attr-defined]
+            normalise_party(record, {})
+            problems = validate(record, ["primary_contact"] + ([] if item.number else ["number"]))
+            problems += _record_new_number(series, series_error, item.number)
+        if record is None or problems:
+            report.refuse(item.key, problems)
+        else:
+            ready.append(record)
+    typed = {i.number for i in items if i.number}
+    draw(model, series, [r for r in ready if not r.number], typed)  # type: ignore[attr-defined]
+    model._default_manager.bulk_create(ready, batch_size=500)
+    setup = marketing_setup_get()
+    if ready and relation_code_for(kind, setup) is not None:
+        contacts_create_for_records(kind, ready, setup=setup)
+    report.created += len(ready)
+
+
+def _record_new_number(series: NoSeries | None, series_error: str, number: str) -> list[Problem]:
+    """E-3 / E-4 for a new record, as ``record_create`` applies them."""
+    try:
+        if series_error:
+            raise SetupMissing(series_error)
+        if number:
+            number_manual_check(series, number)
+    except DomainError as exc:
+        return [("number", exc.message)]
+    return []
