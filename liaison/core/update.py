@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from liaison.core.errors import StaleVersion, ValidationFailed
@@ -27,10 +29,43 @@ def validation_failed(exc: ValidationError, what: str) -> ValidationFailed:
     return ValidationFailed(f"{what} is not valid: {first}", fields=fields)
 
 
-def full_clean_or_raise(obj: models.Model) -> None:
-    """Run model validation and raise ``ValidationFailed`` naming each bad field."""
+@cache
+def _check_constraint_fields(model: type[models.Model]) -> frozenset[str]:
+    """The fields a model's check constraints read: their lookups and the F() they compare."""
+    names: set[str] = set()
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        for node in Q(constraint.condition).flatten():
+            if not isinstance(node, Q):
+                continue
+            for child in node.children:
+                if isinstance(child, tuple):
+                    names.add(str(child[0]).split("__")[0])
+                    if isinstance(child[1], F):
+                        names.add(child[1].name.split("__")[0])
+    return frozenset(names)
+
+
+def full_clean_or_raise(obj: models.Model, changed: list[str] | None = None) -> None:
+    """Run model validation and raise ``ValidationFailed`` naming each bad field.
+
+    With ``changed``, only those fields (and the unique and check constraints that read them)
+    are validated: the stored values were validated when they were written, and an edit of the
+    phone number should not pay for re-checking every constraint (each costs a query).
+    """
+    exclude = None
+    constraints = True
+    if changed is not None:
+        fields = obj._meta.concrete_fields
+        names = {f.name for f in fields if f.attname in changed or f.name in changed}
+        checked = _check_constraint_fields(type(obj))
+        constraints = bool(checked & names)
+        if constraints:  # a check constraint is skipped for excluded fields: keep all it reads
+            names |= checked
+        exclude = [f.name for f in fields if f.name not in names]
     try:
-        obj.full_clean(validate_unique=True, validate_constraints=True)
+        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=constraints)
     except ValidationError as exc:
         raise validation_failed(exc, f"{label(obj)} {obj}") from exc
 
@@ -100,7 +135,7 @@ def model_update(
     changed = [k for k, v in snapshot(obj).items() if v != before[k]]
     if not changed:
         return []
-    full_clean_or_raise(obj)
+    full_clean_or_raise(obj, changed)
     extra = []
     if hasattr(obj, "modified_at"):
         obj.modified_at = timezone.now()

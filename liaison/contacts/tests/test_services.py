@@ -135,3 +135,18 @@ def test_text_with_nul_characters_is_refused_before_anything_is_stored() -> None
         contact_create(data={"name": "Bad\x00Name"})
     assert "name" in info.value.fields
     assert Contact.objects.count() == 0
+
+
+def test_a_change_that_breaks_a_database_rule_is_refused_with_a_clear_error(
+    company: Contact,
+) -> None:
+    # given a person of a company
+    person = contact_create(
+        data={"type": "person", "name": "Jane Doe"}, company_number=company.number
+    )
+    # when it is made a company while still belonging to one (a company has no company)
+    with pytest.raises(ValidationFailed):
+        contact_update(contact=person, data={"type": "company"})
+    # then nothing changed
+    person.refresh_from_db()
+    assert person.type == "person" and person.company == company
