@@ -317,12 +317,66 @@ def _floor(workload: Workload) -> float:
     return seconds
 
 
+def _percentiles(label: str, millis: list[float]) -> dict[str, float]:
+    ordered = sorted(millis)
+
+    def at(p: int) -> float:
+        return round(ordered[max(0, -(-len(ordered) * p // 100) - 1)], 2)
+
+    return {f"{label}_p50_ms": at(50), f"{label}_p95_ms": at(95), f"{label}_p99_ms": at(99)}
+
+
+def _latency(edits: int) -> dict[str, Any]:
+    """W4: single-edit latency of a contact with three links, through the service and through
+    the HTTP API (Django's full request stack in process; W6 would add a real server)."""
+    from django.db import connection
+    from django.test import Client
+
+    from liaison.accounts.services import token_create, user_create
+    from liaison.contacts.services import contact_create, contact_update
+    from liaison.relations.records import record_create_from_contact
+
+    hub = contact_create(data={"name": "Latency Hub", "country_code": "NO"})
+    for kind in ("customer", "vendor", "bank_account"):
+        record_create_from_contact(kind, contact=hub, template_code="")
+    service: list[float] = []
+    for i in range(edits):
+        started = time.perf_counter()
+        contact_update(
+            contact=hub, data={"phone_no": f"+47 22 {i // 10_000 % 100:02d} {i % 10_000:04d}"}
+        )
+        service.append((time.perf_counter() - started) * 1000)
+    user_create(username="bench", password=os.urandom(16).hex(), role="editor")
+    _, secret, _ = token_create(username="bench")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    api: list[float] = []
+    for i in range(edits):
+        body = json.dumps({"phone_no": f"+47 23 {i // 10_000 % 100:02d} {i % 10_000:04d}"})
+        started = time.perf_counter()
+        response = client.patch(
+            f"/api/v1/contacts/{hub.number}", body, content_type="application/json"
+        )
+        api.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content
+    return {
+        "workload": "W4",
+        "backend": connection.vendor,
+        "n": edits,
+        **_percentiles("service", service),
+        **_percentiles("api", api),
+    }
+
+
 def _worker(workload: str, n: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
     from liaison.relations.services import setup_init
 
+    if workload == "W4":
+        call_command("migrate", interactive=False, verbosity=0)
+        setup_init()
+        return _latency(n)
     if workload not in WORKLOAD_DEFS:
         raise SystemExit(f"unknown workload {workload}")
     spec = WORKLOAD_DEFS[workload]
@@ -398,6 +452,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workloads", default=",".join(WORKLOADS), help="comma-separated, e.g. W1,W3"
     )
     parser.add_argument("--postgres", help="also run on this PostgreSQL URL (it is emptied!)")
+    parser.add_argument(
+        "--latency",
+        type=int,
+        metavar="EDITS",
+        help="also W4: single-edit latency over EDITS edits (default 1000; 50 with --quick)",
+    )
     parser.add_argument("--json", default="var/bench/results.json")
     parser.add_argument("--worker", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -430,6 +490,19 @@ def main(argv: list[str] | None = None) -> int:
                 row = _run_child(workload, n, backend, var)
                 results.append(row)
                 print("".join(f"{row[key]:{fmt}}" for _, key, fmt in _COLUMNS), flush=True)
+    edits = args.latency or (50 if args.quick else None)
+    if edits:
+        print("\nW4 single-edit latency, contact with three links (ms)")
+        print(f"{'backend':<12}{'edits':>7}  {'path':<8}{'p50':>8}{'p95':>8}{'p99':>8}")
+        for backend in backends:
+            row = _run_child("W4", edits, backend, var)
+            results.append(row)
+            for path in ("service", "api"):
+                print(
+                    f"{row['backend']:<12}{row['n']:>7}  {path:<8}{row[f'{path}_p50_ms']:>8}"
+                    f"{row[f'{path}_p95_ms']:>8}{row[f'{path}_p99_ms']:>8}",
+                    flush=True,
+                )
     Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
 
