@@ -64,11 +64,6 @@ def token_authenticate(secret: str) -> ApiToken | None:
     return token
 
 
-def token_user(token: ApiToken) -> AbstractBaseUser:
-    """The user a token acts for."""
-    return token.user
-
-
 @transaction.atomic
 def user_create(
     *, username: str, password: str, role: str = EDITOR, admin: bool = False

@@ -58,12 +58,6 @@ def link_for_record(kind: str, record_pk: int) -> ContactBusinessRelation | None
     )
 
 
-def contact_for_record(kind: str, record_pk: int) -> Contact | None:
-    """The contact linked to a customer, vendor or bank account."""
-    link = link_for_record(kind, record_pk)
-    return link.contact if link else None
-
-
 def links_of_contact(contact: Contact) -> QuerySet[ContactBusinessRelation]:
     """A contact's link rows with their targets, in business relation code order."""
     return (
