@@ -9,7 +9,7 @@ from hypothesis import settings
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
-from liaison.relations.services import setup_init
+from liaison.setup import setup_all
 
 # `make test` must give the same answer every run: the "ci" profile replays a fixed set of
 # examples. LIAISON_FUZZ=1 switches to random exploration (for longer fuzzing runs).
@@ -21,7 +21,7 @@ settings.load_profile("fuzz" if os.environ.get("LIAISON_FUZZ") else "ci")
 @pytest.fixture(autouse=True)
 def default_setup(db: None) -> None:
     """The ready-to-use default setup (series CONT/CUST/VEND/BANK, relations, templates)."""
-    setup_init()
+    setup_all()
 
 
 @pytest.fixture

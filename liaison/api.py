@@ -11,6 +11,9 @@ from liaison.accounts.roles import ADMIN, EDITOR, VIEWER, allows, role_of
 from liaison.accounts.services import token_authenticate
 from liaison.contacts.api import router as contacts_router
 from liaison.core.errors import DomainError
+from liaison.documents.api import ROUTERS as document_routers
+from liaison.documents.api import setup_router as documents_setup_router
+from liaison.interactions.api import router as interactions_router
 from liaison.relations.api import record_router, setup_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -25,6 +28,10 @@ ADMIN_PATHS = (
     "/api/v1/customer-templates",
     "/api/v1/vendor-templates",
     "/api/v1/drift/repair",
+    "/api/v1/interaction-templates",
+    "/api/v1/interaction-template-setup",
+    "/api/v1/company-information",
+    "/api/v1/document-setup",
 )
 
 
@@ -192,3 +199,7 @@ for _kind, _path in (
 ):
     api.add_router(f"/{_path}", record_router(_kind))
 api.add_router("", setup_router)
+api.add_router("/sales-documents", document_routers["sales"])
+api.add_router("/purchase-documents", document_routers["purchase"])
+api.add_router("", interactions_router)
+api.add_router("", documents_setup_router)

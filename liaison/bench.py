@@ -10,6 +10,10 @@ Workloads (N is the number of customers, or contacts, the workload is about):
 - W2: batch "create contacts from customers" over N existing unlinked customers.
 - W3: bulk edit of the phone number of N company contacts, each linked to a customer, a vendor
   and a bank account (``bulk.contacts_bulk_update``); the engine carries it to all 3N records.
+- W4 (``--latency``): single-edit latency through the service and the API in process.
+- W5 (``--search``): search over N contacts, p50/p95/p99 per kind of query (``bench_search``).
+- W6 (``--http``): GET and PATCH throughput on the real server, gunicorn with 2 workers
+  (``bench_http``).
 
 Fixture data is written in bulk and not timed. After each workload the same process measures a
 floor: the rows the workload inserted, and the columns it updated, written again with the
@@ -377,6 +381,15 @@ def _worker(workload: str, n: int) -> dict[str, Any]:
         call_command("migrate", interactive=False, verbosity=0)
         setup_init()
         return _latency(n)
+    if workload in ("W5", "W6"):
+        from liaison.bench_http import run_http
+        from liaison.bench_search import run_search
+
+        call_command("migrate", interactive=False, verbosity=0)
+        setup_init()
+        if workload == "W5":
+            return run_search(n, int(os.environ.get("LIAISON_BENCH_QUERIES", "200")))
+        return run_http(n, float(os.environ.get("LIAISON_BENCH_SECONDS", "10")))
     if workload not in WORKLOAD_DEFS:
         raise SystemExit(f"unknown workload {workload}")
     spec = WORKLOAD_DEFS[workload]
@@ -403,8 +416,10 @@ def _worker(workload: str, n: int) -> dict[str, Any]:
     }
 
 
-def _run_child(workload: str, n: int, postgres: str | None, var: Path) -> dict[str, Any]:
-    env = dict(os.environ)
+def _run_child(
+    workload: str, n: int, postgres: str | None, var: Path, extra: dict[str, str] | None = None
+) -> dict[str, Any]:
+    env = {**os.environ, **(extra or {})}
     if postgres:
         env["DATABASE_URL"] = postgres
         env["LIAISON_BENCH_RESET"] = "1"
@@ -452,11 +467,33 @@ def main(argv: list[str] | None = None) -> int:
         "--workloads", default=",".join(WORKLOADS), help="comma-separated, e.g. W1,W3"
     )
     parser.add_argument("--postgres", help="also run on this PostgreSQL URL (it is emptied!)")
+    parser.add_argument("--no-sqlite", action="store_true", help="with --postgres: only there")
     parser.add_argument(
         "--latency",
         type=int,
         metavar="EDITS",
         help="also W4: single-edit latency over EDITS edits (default 1000; 50 with --quick)",
+    )
+    parser.add_argument(
+        "--search",
+        type=int,
+        nargs="?",
+        const=1_000_000,
+        metavar="N",
+        help="also W5: search over N contacts (default 1,000,000; 2,000 with --quick)",
+    )
+    parser.add_argument("--queries", type=int, help="W5 queries (default 200; 21 with --quick)")
+    parser.add_argument(
+        "--http",
+        type=float,
+        nargs="?",
+        const=10.0,
+        metavar="SECONDS",
+        help="also W6: GET and PATCH throughput on gunicorn, SECONDS each (default 10; "
+        "1 with --quick)",
+    )
+    parser.add_argument(
+        "--only", action="store_true", help="skip W1-W3 (run only --latency/--search/--http)"
     )
     parser.add_argument("--json", default="var/bench/results.json")
     parser.add_argument("--worker", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
@@ -482,9 +519,11 @@ def main(argv: list[str] | None = None) -> int:
     var = Path(args.json).parent
     var.mkdir(parents=True, exist_ok=True)
     results = []
-    backends: list[str | None] = [None] + ([args.postgres] if args.postgres else [])
+    backends: list[str | None] = ([] if args.no_sqlite and args.postgres else [None]) + (
+        [args.postgres] if args.postgres else []
+    )
     print("".join(f"{title:{fmt}}" for title, _, fmt in _COLUMNS))
-    for backend in backends:
+    for backend in backends if not args.only else []:
         for n in sizes:
             for workload in workloads:
                 row = _run_child(workload, n, backend, var)
@@ -501,6 +540,41 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{row['backend']:<12}{row['n']:>7}  {path:<8}{row[f'{path}_p50_ms']:>8}"
                     f"{row[f'{path}_p95_ms']:>8}{row[f'{path}_p99_ms']:>8}",
+                    flush=True,
+                )
+    searched = args.search or (2_000 if args.quick else None)
+    if searched:
+        queries = str(args.queries or (21 if args.quick else 200))
+        print("\nW5 search: first page of the contact list (API selector), per kind of query (ms)")
+        print(f"{'backend':<12}{'N':>10}  {'query':<7}{'p50':>8}{'p95':>8}{'p99':>8}{'hits':>6}")
+        for backend in backends:
+            extra = {"LIAISON_BENCH_QUERIES": queries}
+            row = _run_child("W5", searched, backend, var, extra)
+            results.append(row)
+            for kind in ("name", "phone", "email", "all"):
+                hits = row.get(f"{kind}_hits_median", "")
+                print(
+                    f"{row['backend']:<12}{row['n']:>10,}  {kind:<7}{row[f'{kind}_p50_ms']:>8}"
+                    f"{row[f'{kind}_p95_ms']:>8}{row[f'{kind}_p99_ms']:>8}{hits:>6}",
+                    flush=True,
+                )
+    seconds = args.http or (1.0 if args.quick else None)
+    if seconds:
+        print("\nW6 HTTP on gunicorn (2 workers), one contact per request")
+        print(
+            f"{'backend':<12}{'method':<8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
+            f"{'server CPU ms':>15}{'client CPU ms':>15}"
+        )
+        for backend in backends:
+            contacts = 1_000 if args.quick else 10_000
+            row = _run_child("W6", contacts, backend, var, {"LIAISON_BENCH_SECONDS": str(seconds)})
+            results.append(row)
+            for method in ("get", "patch"):
+                print(
+                    f"{row['backend']:<12}{method.upper():<8}{row[f'{method}_per_s']:>8}"
+                    f"{row[f'{method}_p50_ms']:>9}{row[f'{method}_p95_ms']:>9}"
+                    f"{row[f'{method}_errors']:>8}{row[f'{method}_server_cpu_ms']:>15}"
+                    f"{row[f'{method}_client_cpu_ms']:>15}",
                     flush=True,
                 )
     Path(args.json).write_text(json.dumps(results, indent=2))

@@ -1,4 +1,4 @@
-"""The ``liaison`` command: init, serve, demo, contacts create-from, check, bench, import,
+"""The ``liaison`` command: init, serve, demo, contacts create-from, jobs, check, bench, import,
 export, backup, restore, user, token.
 
 Anything else is handed to Django's management commands (``liaison migrate``,
@@ -11,7 +11,11 @@ import argparse
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from liaison.relations.models import BatchJob
 
 KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
 OWN_COMMANDS = {
@@ -19,6 +23,7 @@ OWN_COMMANDS = {
     "serve",
     "demo",
     "contacts",
+    "jobs",
     "check",
     "bench",
     "token",
@@ -69,6 +74,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     create_from.add_argument("kind", choices=sorted(KIND_ARGS))
     create_from.add_argument("--chunk-size", type=int, default=1000)
+    create_from.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the interrupted job of this kind, if there is one",
+    )
+    jobs = sub.add_parser("jobs", help="batch jobs: list them, resume interrupted ones")
+    jsub = jobs.add_subparsers(dest="action", required=True)
+    jsub.add_parser("list", help="the last 20 jobs, with their progress")
+    jresume = jsub.add_parser(
+        "resume",
+        help="go on with a job after its last committed chunk (default: every interrupted job)",
+    )
+    jresume.add_argument("id", type=int, nargs="?")
     check = sub.add_parser("check", help="report drift between linked records; --repair fixes it")
     check.add_argument("--repair", action="store_true")
     check.add_argument("--show", type=int, default=20, help="how many disagreements to list")
@@ -136,10 +154,10 @@ def _token(args: argparse.Namespace) -> int:
 def _init() -> int:
     from django.core.management import call_command
 
-    from liaison.relations.services import setup_init
+    from liaison.setup import setup_all
 
     call_command("migrate", interactive=False, verbosity=0)
-    created = setup_init()
+    created = setup_all()
     print("Default setup: " + (", ".join(created) if created else "already in place") + ".")
     return 0
 
@@ -174,6 +192,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from liaison.documents.demo import documents_demo_load
     from liaison.relations.demo import DEMO_PASSWORD, DEMO_USER, demo_is_loadable, demo_load
 
     if not demo_is_loadable():
@@ -181,29 +200,90 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"(The demo's sign-in, if it was loaded here: '{DEMO_USER}' / '{DEMO_PASSWORD}'.)")
         return 0
     made = demo_load(args.companies)
+    made.update(documents_demo_load())
     print("Demo company loaded: " + ", ".join(f"{n} {k}" for k, n in made.items()) + ".")
     print(f"Sign in to the demo as user '{DEMO_USER}' with password '{DEMO_PASSWORD}'.")
     return 0
 
 
-def _create_from(args: argparse.Namespace) -> int:
+def _job_bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A tqdm bar on stderr: its progress(done, total) callback and its close."""
     from tqdm import tqdm
 
-    from liaison.relations.services import contacts_create_from
-
-    kind = KIND_ARGS[args.kind]
-    bar = tqdm(total=0, unit=" records", desc=f"contacts from {args.kind}", file=sys.stderr)
+    bar = tqdm(total=0, unit=" records", desc=label, file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
         bar.total = total
         bar.update(done - bar.n)
 
-    result = contacts_create_from(kind, chunk_size=args.chunk_size, progress=progress)
-    bar.close()
-    print(
-        f"Created {result.created} contacts; skipped {result.skipped} already linked {args.kind}."
-    )
+    return progress, bar.close
+
+
+def _job_summary(job: BatchJob, created_before: int = 0) -> int:
+    plural = next(arg for arg, kind in KIND_ARGS.items() if kind == job.kind)
+    if job.status != "done":
+        print(f"error: job {job.pk} {job.status}: {job.error}", file=sys.stderr)
+        return 2
+    line = f"Created {job.created} contacts; skipped {job.skipped} already linked {plural}"
+    if created_before:
+        line += f" ({created_before} before the interruption, {job.created - created_before} now)"
+    print(f"{line}. Job {job.pk}.")
     return 0
+
+
+def _job_resume(pk: int) -> int:
+    from liaison.relations.jobs import job_resumable, job_resume
+
+    before = job_resumable(pk)
+    print(
+        f"Resuming job {pk} after {before.last_number or 'the start'}: "
+        f"{before.done} of {before.total} done.",
+        file=sys.stderr,
+    )
+    progress, close = _job_bar(f"job {pk}")
+    job = job_resume(pk, progress=progress)
+    close()
+    return _job_summary(job, created_before=before.created)
+
+
+def _create_from(args: argparse.Namespace) -> int:
+    from liaison.relations.jobs import job_create, job_run, jobs_interrupted
+
+    kind = KIND_ARGS[args.kind]
+    if args.resume:
+        interrupted = jobs_interrupted(kind)
+        if interrupted:
+            return _job_resume(interrupted[-1].pk)
+        print(f"No interrupted job for {args.kind}: starting a new one.", file=sys.stderr)
+    job = job_create(kind=kind, chunk_size=args.chunk_size)
+    progress, close = _job_bar(f"contacts from {args.kind}")
+    job = job_run(job.pk, progress=progress)
+    close()
+    return _job_summary(job)
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    from liaison.relations.jobs import job_interrupted, jobs_interrupted
+    from liaison.relations.models import BatchJob
+
+    if args.action == "list":
+        for job in BatchJob.objects.order_by("-pk")[:20]:
+            status = "interrupted" if job_interrupted(job) else job.status
+            print(
+                f"{job.pk:>5} {job.kind:<13} {status:<11} {job.done}/{job.total} "
+                f"created {job.created} skipped {job.skipped} after {job.last_number or '-'} "
+                f"({job.host}:{job.pid})"
+            )
+        return 0
+    if args.id is not None:
+        return _job_resume(args.id)
+    interrupted = jobs_interrupted()
+    if not interrupted:
+        print("No interrupted jobs.")
+    exit_status = 0
+    for job in interrupted:
+        exit_status = max(exit_status, _job_resume(job.pk))
+    return exit_status
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -226,8 +306,20 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``liaison`` console script."""
+    """Entry point of the ``liaison`` console script.
+
+    What a command changes is audited as the operating-system user's, made by an import, a
+    batch job or (repair, demo, setup) the system.
+    """
+    from liaison.audit.context import Source, acting_as
+
     args_list = list(sys.argv[1:] if argv is None else argv)
+    sources = {"import": Source.IMPORT, "contacts": Source.BATCH, "jobs": Source.BATCH}
+    with acting_as(source=sources.get(args_list[0] if args_list else "", Source.SYSTEM)):
+        return _main(args_list)
+
+
+def _main(args_list: list[str]) -> int:
     if args_list[:1] == ["bench"]:
         from liaison import bench
 
@@ -254,6 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": lambda: _serve(args),
         "demo": lambda: _demo(args),
         "contacts": lambda: _create_from(args),
+        "jobs": lambda: _jobs(args),
         "check": lambda: _check(args),
         "token": lambda: _token(args),
         "user": lambda: _user(args),

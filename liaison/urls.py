@@ -18,5 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("contacts/", include("liaison.contacts.urls")),
     path("setup/", include("liaison.relations.setup_urls")),
+    path("history/", include("liaison.audit.urls")),
+    path("documents/", include("liaison.documents.urls")),
+    path("interactions/", include("liaison.interactions.urls")),
     path("", include("liaison.relations.urls")),
 ]

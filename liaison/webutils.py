@@ -13,11 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.defaults import page_not_found
 from django_htmx.middleware import HtmxDetails
 
 from liaison.accounts.roles import allows, role_of
-from liaison.core.errors import DomainError
+from liaison.core.errors import DomainError, NotFound
 from liaison.relations.sync import SyncReport
 
 
@@ -125,3 +126,19 @@ def keyset_page(
         return rows, None
     last = rows[-1]
     return rows, _encode([getattr(last, column), last.number])
+
+
+class NotFoundMiddleware:
+    """A page naming a record that does not exist answers 404 (not 500): views call selectors
+    that raise ``NotFound``; the API maps it itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            return page_not_found(request, Http404(exception.message))
+        return None

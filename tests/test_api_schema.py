@@ -38,9 +38,9 @@ def keep_the_test_connection() -> Iterator[None]:
 
 @pytest.fixture
 def bearer(db: None) -> dict[str, str]:
-    from liaison.relations.services import setup_init
+    from liaison.setup import setup_all
 
-    setup_init()
+    setup_all()
     _, secret, _ = token_create(username="fuzzer")
     return {"Authorization": f"Bearer {secret}"}
 

@@ -201,3 +201,42 @@ def test_setup_page_and_phone_width(page) -> None:
     page.goto("/contacts/")
     expect(page.get_by_label("Search name, phone, e-mail, city")).to_be_visible()
     _shot(page, "contact-list-phone")
+
+
+def test_quote_from_a_prospect_to_order_printed_emailed_and_on_the_timeline(page) -> None:
+    from django.core import mail
+
+    # given: a prospect (a contact with no customer)
+    contact = contact_create(
+        data={"name": "Fjord Cycles", "email": "buy@fjord.example.com", "city": "Bergen"}
+    )
+    page.goto(f"/contacts/{contact.number}/")
+    # when: a quote is made from the contact card and a line added
+    page.get_by_role("button", name="New sales quote").click()
+    expect(page.get_by_role("heading", name="Sales quote SQ0001")).to_be_visible()
+    expect(page.get_by_text("prospect")).to_be_visible()
+    page.get_by_label("Description").fill("Touring bikes")
+    page.get_by_label("Quantity").fill("4")
+    page.get_by_label("Unit price").fill("950")
+    page.get_by_role("button", name="Add line").click()
+    expect(page.locator("#total")).to_have_text("3800.00")
+    # when: the quote becomes an order, which creates the customer from the template
+    page.get_by_role("button", name="Make order").click()
+    expect(page.get_by_role("heading", name="Sales order SO0001")).to_be_visible()
+    customer = Customer.objects.get(name="Fjord Cycles")
+    expect(page.get_by_text(f"Customer {customer.number} was created")).to_be_visible()
+    # when: printed (a PDF download) and e-mailed
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Print").click()
+    assert download.value.suggested_filename == "SO0001.pdf"
+    page.get_by_role("button", name="E-mail PDF").click()
+    expect(page.get_by_text("SO0001 e-mailed to buy@fjord.example.com")).to_be_visible()
+    assert [m.to for m in mail.outbox] == [["buy@fjord.example.com"]]
+    _shot(page, "document")
+    # then: both interactions are on the contact's timeline
+    page.goto(f"/contacts/{contact.number}/")
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Interactions"))
+    expect(timeline.get_by_text("Sales order SO0001")).to_have_count(2)
+    expect(timeline.get_by_text("printed")).to_be_visible()
+    expect(timeline.get_by_text("e-mail (sent)")).to_be_visible()
+    _shot(page, "timeline")

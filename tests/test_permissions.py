@@ -75,6 +75,23 @@ PAGES = [
     ("get", "/batch/", "viewer"),
     ("get", "/setup/", "viewer"),
     ("get", "/overview/", "viewer"),
+    ("get", "/history/contacts/CT000001/", "viewer"),
+    ("get", "/history/customers/C00010/", "viewer"),
+    ("get", "/documents/sales/", "viewer"),
+    ("get", "/documents/purchase/", "viewer"),
+    ("get", "/documents/sales/SQ0001/", "viewer"),
+    ("get", "/documents/sales/SQ0001/pdf/", "viewer"),
+    ("get", "/interactions/emails/", "viewer"),
+    ("get", "/documents/setup/", "viewer"),
+    ("post", "/documents/setup/", "admin"),
+    ("get", "/interactions/contacts/CT000001/email/", "editor"),
+    ("post", "/interactions/contacts/CT000001/log/", "editor"),
+    ("post", "/documents/sales/new/", "editor"),
+    ("post", "/documents/sales/SQ0001/lines/", "editor"),
+    ("post", "/documents/sales/SQ0001/print/", "editor"),
+    ("post", "/documents/sales/SQ0001/email/", "editor"),
+    ("post", "/documents/sales/SQ0001/release/", "editor"),
+    ("post", "/documents/sales/SQ0001/make-order/", "editor"),
     ("get", "/contacts/new/", "editor"),
     ("get", "/contacts/CT000001/edit/", "editor"),
     ("get", "/contacts/CT000001/delete/", "editor"),
@@ -93,9 +110,13 @@ PAGES = [
 
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_page_permission_matrix(role: str | None, client: Client) -> None:
+    from liaison.contacts.models import Contact
+    from liaison.documents.services import document_create
+    from liaison.documents.sides import SALES
     from liaison.sales.services import customer_create
 
     customer_create(data={"name": "Alpine Ski House"})
+    document_create(side=SALES, document_type="quote", contact=Contact.objects.get())
     if role is not None:
         client.force_login(user_create(username=f"web-{role}", password="pw", role=role))  # type: ignore[arg-type]
     for method, url, needed in PAGES:

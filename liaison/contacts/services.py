@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from liaison.audit.trail import Trail
 from liaison.contacts.errors import (
     CompanyNotCompany,
     ContactTypeChangeRefused,
@@ -24,9 +25,15 @@ from liaison.core.update import (
     refuse_nulls,
     snapshot,
 )
+from liaison.interactions.services import (
+    contact_has_interactions,
+    entries_detach,
+    entries_follow_company_change,
+    entries_repoint,
+)
 from liaison.purchases.models import Vendor
 from liaison.relations.models import ContactBusinessRelation
-from liaison.relations.selectors import marketing_setup_get
+from liaison.relations.selectors import links_to_records, marketing_setup_get
 from liaison.relations.sync import (
     SyncReport,
     inherit_into_person,
@@ -119,6 +126,11 @@ def _check_type_change(contact: Contact, new_type: str) -> None:
     become a person (E-20, E-21)."""
     if new_type == contact.type:
         return
+    if contact_has_interactions(contact.pk):
+        raise ContactTypeChangeRefused(
+            f"Type of contact {contact.number} cannot be changed because interaction log "
+            "entries are linked to the contact."
+        )
     if new_type == ContactType.PERSON:
         reasons = []
         if Contact.objects.filter(company=contact).exists():
@@ -187,6 +199,9 @@ def contact_create(
         inherit_into_person(contact, contact.company, setup)
     full_clean_or_raise(contact)
     contact.save()
+    trail = Trail()
+    trail.created([contact])
+    trail.save()
     summaries_refresh([contact.pk])
     contact.refresh_from_db()
     return contact
@@ -214,7 +229,7 @@ def contact_update(
     def derive(obj: Any, prev: dict[str, Any]) -> None:
         _derive(obj, data, prev)
 
-    model_update(
+    changed = model_update(
         contact,
         data,
         allowed=EDITABLE,
@@ -222,7 +237,10 @@ def contact_update(
         expected_version=expected_version,
         before=before,
     )
-    report = sync_from_contacts([contact], previous={contact.pk: before})
+    trail = Trail()
+    trail.changed(contact, before, changed)
+    report = sync_from_contacts([contact], previous={contact.pk: before}, trail=trail)
+    trail.save()
     if company_number is not None and contact.company_id != before["company_id"]:
         summaries_refresh([contact.pk])
         contact.refresh_from_db()
@@ -234,6 +252,10 @@ def _change_company(contact: Contact, company_number: str, data: dict[str, Any])
     if contact.type != ContactType.PERSON and data.get("type") != ContactType.PERSON:
         raise CompanyNotCompany(f"Type must be equal to Person in contact {contact.number}.")
     if not company_number:
+        if contact.pk is not None:
+            entries_follow_company_change(
+                person_pk=contact.pk, old_company_pk=contact.company_id, new_company_pk=None
+            )
         contact.company = None
         contact.company_name = ""
         return
@@ -243,6 +265,10 @@ def _change_company(contact: Contact, company_number: str, data: dict[str, Any])
             f"Company No. {company_number} must be an existing company contact."
         )
     if company.pk != contact.company_id:
+        if contact.pk is not None:
+            entries_follow_company_change(
+                person_pk=contact.pk, old_company_pk=contact.company_id, new_company_pk=company.pk
+            )
         old = snapshot(contact.company) if contact.company else None
         contact.company = company
         inherit_into_person(contact, company, marketing_setup_get(), old)
@@ -259,9 +285,28 @@ def contact_delete(*, contact: Contact, expected_version: int | None = None) -> 
     check_version(contact, expected_version)
     family = list(Contact.objects.filter(Q(pk=contact.pk) | Q(company=contact)))
     pks = [c.pk for c in family]
+    trail = Trail()
+    for link in links_to_records(pks):
+        kind = link.link_to_table
+        trail.link(link.contact, kind, getattr(link, kind), unlink=True)
+    for model in (Customer, Vendor):
+        primary_of = model.objects.filter(primary_contact_id__in=pks)
+        for record in primary_of.only("number", "contact", "primary_contact"):
+            trail.field(record, "primary_contact", record.primary_contact_id, None)
+            trail.field(record, "contact", record.contact, "")
+    trail.deleted(family)
+    trail.save()
     for model in (Customer, Vendor):
         model.objects.filter(primary_contact_id__in=pks).update(primary_contact=None, contact="")
     ContactBusinessRelation.objects.filter(contact_id__in=pks).delete()
+    # R-E2: interaction history is kept. A company's (and its persons') entries are detached and
+    # keep the number and name they were logged under; a person's move to its company.
+    if contact.is_company:
+        entries_detach(contact_pks=pks, company_pk=contact.pk)
+    elif contact.company_id:
+        entries_repoint(person_pk=contact.pk, company_pk=contact.company_id)
+    else:
+        entries_detach(contact_pks=pks, company_pk=None)
     Contact.objects.filter(company=contact).delete()
     contact.delete()
     return [c.number for c in family]
@@ -284,8 +329,12 @@ def contact_renumber(*, contact: Contact, number: str) -> Contact:
             f"Contact {new} already exists: choose another number.",
             fields={"number": ["A contact with this number already exists."]},
         )
+    old_number = contact.number
     contact.number = new
     contact.no_series = ""
     contact.version += 1
     contact.save(update_fields=["number", "no_series", "version"])
+    trail = Trail()
+    trail.renamed(contact, old_number)
+    trail.save()
     return contact

@@ -11,15 +11,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.roles import EDITOR
+from liaison.audit.selectors import audit_for_record, audit_page
 from liaison.contacts.forms import ContactForm, contact_initial
 from liaison.contacts.schemas import text_search
 from liaison.contacts.selectors import contact_get, contact_list, persons_of
 from liaison.contacts.services import contact_create, contact_delete, contact_update
 from liaison.core.errors import DomainError, StaleVersion
+from liaison.documents.selectors import CONTACT_BUTTONS, contact_documents
+from liaison.documents.services import contact_record_create, contact_record_link
+from liaison.interactions.selectors import interaction_template_list, timeline_for
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.records import record_create_from_contact, record_get
+from liaison.relations.records import record_get
 from liaison.relations.selectors import links_of_contact, unlinked_records
-from liaison.relations.services import relation_link, relation_unlink
+from liaison.relations.services import relation_unlink
 from liaison.relations.templates import TEMPLATE_MODELS
 from liaison.webutils import (
     HtmxHttpRequest,
@@ -64,12 +68,18 @@ def contact_list_view(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def contact_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The contact card: fields, business relations, persons, summary, last modified."""
+    """The contact card: fields, business relations, persons, summary, last modified and the
+    latest changes (its audit trail)."""
     contact = contact_get(number)
     links = list(links_of_contact(contact))
     linked = {link.link_to_table for link in links}
+    entries, more = audit_page(audit_for_record(contact))
     context = {
         "contact": contact,
+        "entries": entries,
+        "next": more,
+        "kind_path": "contacts",
+        "number": contact.number,
         "links": links,
         "missing_kinds": [(k, label) for k, label in KINDS.items() if k not in linked],
         "persons": list(persons_of(contact)) if contact.is_company else [],
@@ -78,6 +88,10 @@ def contact_detail(request: HttpRequest, number: str) -> HttpResponse:
         },
         "kinds": KINDS,
         "kind_paths": KIND_PATHS,
+        "document_buttons": CONTACT_BUTTONS,
+        "contact_documents": contact_documents(contact),
+        "timeline": list(timeline_for(contact)[:30]),
+        "interaction_templates": list(interaction_template_list()),
     }
     return render(request, "contacts/contact_detail.html", context)
 
@@ -170,13 +184,13 @@ def contact_create_record(request: HttpRequest, number: str, kind: str) -> HttpR
     """Create as customer / vendor / bank account, with the chosen template."""
     template = request.POST.get("template_code")
     try:
-        record, report = record_create_from_contact(
+        record, report = contact_record_create(
             kind, contact=contact_get(number), template_code=template if template else None
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("contacts:detail", number=number)
-    announce_sync(request, f"{KINDS[kind]} {record.number} created", report)  # type: ignore[attr-defined]
+    announce_sync(request, f"{KINDS[kind]} {record.number} created", report)
     return redirect("contacts:detail", number=number)
 
 
@@ -187,7 +201,7 @@ def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpRespon
     q = request.GET.get("q", "")
     if request.method == "POST":
         try:
-            _, report = relation_link(
+            _, report = contact_record_link(
                 contact=contact,
                 kind=kind,
                 number=request.POST.get("number", ""),

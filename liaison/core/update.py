@@ -104,6 +104,16 @@ def check_version(obj: models.Model, expected_version: int | None) -> None:
         )
 
 
+def refuse_unknown(data: dict[str, Any], allowed: frozenset[str] | set[str]) -> None:
+    """Unknown fields are refused rather than ignored, so a typo never silently does nothing."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown or read-only fields: {', '.join(unknown)}.",
+            fields={k: ["This field cannot be set here."] for k in unknown},
+        )
+
+
 def model_update(
     obj: models.Model,
     data: dict[str, Any],
@@ -119,12 +129,7 @@ def model_update(
     never silently does nothing. ``derive(obj, before)`` recomputes derived columns.
     ``before`` is the stored state when the caller already changed ``obj`` in memory.
     """
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ValidationFailed(
-            f"Unknown or read-only fields: {', '.join(unknown)}.",
-            fields={k: ["This field cannot be set here."] for k in unknown},
-        )
+    refuse_unknown(data, allowed)
     refuse_nulls(obj, data)
     check_version(obj, expected_version)
     before = before if before is not None else snapshot(obj)

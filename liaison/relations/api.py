@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from liaison.audit.api import history_route
 from liaison.core.http import etag, expected_version, location, page
 from liaison.core.models import NoSeries
 from liaison.core.schemas import ERRORS
@@ -127,6 +128,7 @@ def record_router(kind: str) -> Router:
         record = records.record_get(kind, number)
         return Status(201, _show(response, record))
 
+    history_route(router, kind)
     return router
 
 

@@ -28,6 +28,7 @@ from liaison.relations.bulk import (
     contacts_upsert_chunk,
     records_upsert_chunk,
 )
+from liaison.relations.errors import RunTakenOver
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.records import editable_fields
 
@@ -84,11 +85,13 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    resumed_after: int = 0
+    failed_before: int = 0
 
     @property
     def failed(self) -> int:
-        """Rows refused (a row with two bad fields counts once)."""
-        return len({e.row for e in self.errors})
+        """Rows refused (a row with two bad fields counts once), before a resume included."""
+        return self.failed_before + len({e.row for e in self.errors})
 
     def add(self, report: BulkReport) -> None:
         self.created += report.created
@@ -101,7 +104,21 @@ class ImportResult:
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.failed} errors"
         )
+        if self.resumed_after:
+            line += f" (resumed after row {self.resumed_after}; the counts include the rows before)"
         return line + (" (dry run: nothing was stored)" if self.dry_run else "")
+
+
+@dataclass(frozen=True)
+class ImportCheckpoint:
+    """Where an import stands after a committed chunk: the last data row read and the counts
+    so far. Written in the chunk's transaction; a resumed import starts after ``rows``."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
 
 
 def _header(kind: str, names: list[str] | None) -> list[str]:
@@ -206,6 +223,8 @@ def csv_import(
     chunk_size: int = CHUNK_SIZE,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    resume: ImportCheckpoint | None = None,
+    checkpoint: Callable[[ImportCheckpoint], None] | None = None,
 ) -> ImportResult:
     """Import a CSV of ``kind`` (contact, customer, vendor, bank_account): upsert by number.
 
@@ -217,6 +236,11 @@ def csv_import(
     changes nothing. ``dry_run`` validates and counts in a transaction that is rolled back.
     ``progress(rows)`` is called after each chunk with the rows read so far. Memory stays
     bounded by the chunk, plus the numbers seen so far (to refuse a number given twice).
+
+    Crash safety: ``checkpoint(where)`` runs inside each chunk's transaction after its writes,
+    so the progress it records commits with the chunk or not at all. ``resume`` (the last
+    checkpoint of a stopped import of the same file) skips the rows it covers, noting only
+    their numbers for the repeated-number check, and the counts go on from it.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, not {chunk_size}.")
@@ -225,11 +249,17 @@ def csv_import(
     reader.fieldnames = header
     parsers = _parsers(kind)
     result = ImportResult(kind=kind, dry_run=dry_run)
+    start = resume or ImportCheckpoint()
+    result.rows, result.resumed_after, result.failed_before = start.rows, start.rows, start.failed
+    result.created, result.updated, result.unchanged = start.created, start.updated, start.unchanged
     # A dry run wraps the chunks in one transaction to roll back; otherwise each chunk is
     # its own transaction and what is good is kept.
     with transaction.atomic() if dry_run else nullcontext():
         rows = enumerate(reader, start=1)
-        _import_chunks(kind, rows, parsers, len(header), chunk_size, result, progress)
+        seen = _numbers_of(islice(rows, start.rows), len(header))
+        _import_chunks(
+            kind, rows, parsers, len(header), chunk_size, result, progress, seen, checkpoint
+        )
         if dry_run:
             transaction.set_rollback(True)
     result.errors.sort(key=lambda e: e.row)  # stable: a row's fields keep their order
@@ -244,34 +274,82 @@ def _import_chunks(
     chunk_size: int,
     result: ImportResult,
     progress: Callable[[int], None] | None,
+    seen: dict[str, int],
+    checkpoint: Callable[[ImportCheckpoint], None] | None,
 ) -> None:
-    seen: dict[str, int] = {}
+    failed = result.failed_before
     while chunk := list(islice(rows, chunk_size)):
+        mark = len(result.errors)
         result.rows += len(chunk)
         items = [
             item
             for row, raw in chunk
             if (item := _item(row, raw, parsers, width, seen, result)) is not None
         ]
-        if items:
-            _write_chunk(kind, items, result)
+        if items or checkpoint is not None:
+            failed = _write_chunk(kind, items, result, checkpoint, mark, failed)
         if progress is not None:
             progress(result.rows)
 
 
-def _write_chunk(kind: str, items: list[Item], result: ImportResult) -> None:
+def _numbers_of(rows: Iterable[tuple[int, dict[str | None, Any]]], width: int) -> dict[str, int]:
+    """The numbers of rows a resumed import skips, for the repeated-number check."""
+    seen: dict[str, int] = {}
+    for row, raw in rows:
+        number = raw.get("number")
+        if number and None not in raw and len(raw) == width:
+            seen.setdefault(number.strip().upper(), row)
+    return seen
+
+
+def _write_chunk(
+    kind: str,
+    items: list[Item],
+    result: ImportResult,
+    checkpoint: Callable[[ImportCheckpoint], None] | None = None,
+    mark: int = 0,
+    failed: int = 0,
+) -> int:
     """One chunk, one transaction. A failure the row checks cannot foresee (a number taken by
-    a concurrent writer, a setup problem) refuses the chunk's rows and the import goes on."""
+    a concurrent writer, a setup problem) refuses the chunk's rows and the import goes on.
+
+    ``checkpoint`` gets the progress after the chunk inside its transaction; ``mark`` is where
+    the chunk's errors start in ``result.errors`` and ``failed`` the rows refused before it.
+    Returns the rows refused up to the end of this chunk."""
+    report = BulkReport()
     try:
         with transaction.atomic():
-            if kind == "contact":
+            if items and kind == "contact":
                 report = contacts_upsert_chunk(items)
-            else:
+            elif items:
                 report = records_upsert_chunk(kind, items)
+            if checkpoint is not None:
+                checkpoint(_checkpoint_after(result, report, mark, failed))
+    except RunTakenOver:
+        raise
     except (DomainError, DatabaseError) as exc:
         result.errors.extend(RowError(int(i.key), "", f"not stored: {exc}") for i in items)
-        return
-    result.add(report)
+        report = BulkReport()
+        if checkpoint is not None:
+            with transaction.atomic():
+                checkpoint(_checkpoint_after(result, report, mark, failed))
+    else:
+        result.add(report)
+    return _checkpoint_after(result, BulkReport(), mark, failed).failed
+
+
+def _checkpoint_after(
+    result: ImportResult, report: BulkReport, mark: int, failed: int
+) -> ImportCheckpoint:
+    """The progress once ``report`` (the chunk's writes, not yet in ``result``) is counted."""
+    refused = {e.row for e in result.errors[mark:]} | {int(e.key) for e in report.errors}
+    return ImportCheckpoint(
+        rows=result.rows,
+        created=result.created + report.created,
+        updated=result.updated + report.updated,
+        unchanged=result.unchanged + report.unchanged,
+        failed=failed + len(refused),
+    )
 
 
 def _cell(value: Any) -> str:

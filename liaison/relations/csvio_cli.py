@@ -2,12 +2,15 @@
 
 Both assume Django is set up. Import prints each refused row on stderr, a progress bar on
 stderr and the summary on stdout; it exits 2 when any row failed (the good rows are stored).
+An import of a named file is recorded as an ``ImportRun`` (``relations.import_runs``), so a
+killed import can be resumed with ``--resume`` or started again with ``--restart``.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +19,16 @@ from typing import TextIO, cast
 from tqdm import tqdm
 
 from liaison.core.errors import DomainError
-from liaison.relations.csvio import CHUNK_SIZE, csv_export, csv_import
+from liaison.relations.csvio import CHUNK_SIZE, ImportResult, csv_export, csv_import
+from liaison.relations.import_runs import (
+    Mode,
+    file_fingerprint,
+    import_run_begin,
+    import_run_checkpoint,
+    import_run_fail,
+    import_run_finish,
+    import_run_position,
+)
 
 KIND_ARGS = {
     "contacts": "contact",
@@ -45,6 +57,17 @@ def _import_parser() -> argparse.ArgumentParser:
         default=CHUNK_SIZE,
         help=f"rows per transaction (default {CHUNK_SIZE})",
     )
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on after the last committed row of an interrupted import of this file",
+    )
+    again.add_argument(
+        "--restart",
+        action="store_true",
+        help="import every row again although an import of this file was interrupted",
+    )
     return parser
 
 
@@ -66,16 +89,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _rows_in(path: str) -> int | None:
-    """Data rows in the file, for the progress bar's total (one fast pass over the bytes).
-    Quoted cells spanning lines make it an upper bound; standard input has none."""
-    if path == "-":
-        return None
-    with open(path, "rb") as fh:
-        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
-    return max(lines - 1, 0)
-
-
 @contextmanager
 def _opened(path: str, mode: str) -> Iterator[TextIO]:
     """The named file, or standard input/output for "-" (a BOM from a spreadsheet is dropped)."""
@@ -95,20 +108,15 @@ def _opened(path: str, mode: str) -> Iterator[TextIO]:
 
 
 def import_main(argv: list[str]) -> int:
-    """``liaison import KIND FILE [--dry-run] [--chunk-size N]``; returns the exit status."""
-    args = _import_parser().parse_args(argv)
+    """``liaison import KIND FILE [--dry-run] [--chunk-size N] [--resume | --restart]``."""
+    parser = _import_parser()
+    args = parser.parse_args(argv)
     kind = KIND_ARGS[args.kind]
+    mode: Mode = "resume" if args.resume else "restart" if args.restart else "new"
+    if mode != "new" and (args.file == "-" or args.dry_run):
+        parser.error("--resume and --restart need a named file and no --dry-run")
     try:
-        total = _rows_in(args.file)
-        bar = tqdm(total=total, unit=" rows", desc=f"import {args.kind}", file=sys.stderr)
-
-        def progress(rows: int) -> None:
-            bar.update(rows - bar.n)
-
-        with _opened(args.file, "r") as fh, bar:
-            result = csv_import(
-                kind, fh, chunk_size=args.chunk_size, dry_run=args.dry_run, progress=progress
-            )
+        result = _import(kind, args, mode)
     except DomainError as exc:
         print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
         return FAILED
@@ -119,6 +127,48 @@ def import_main(argv: list[str]) -> int:
         print(error, file=sys.stderr)
     print(f"{args.kind}: {result.summary()}.")
     return FAILED if result.failed else 0
+
+
+def _import(kind: str, args: argparse.Namespace, mode: Mode) -> ImportResult:
+    """The import; recorded as an ``ImportRun`` when it stores rows from a named file."""
+    fingerprint = None if args.file == "-" else file_fingerprint(args.file)
+    # Lines minus the header: an upper bound of the rows, as quoted cells may span lines.
+    total = None if fingerprint is None else max(fingerprint.lines - 1, 0)
+    bar = tqdm(total=total, unit=" rows", desc=f"import {args.kind}", file=sys.stderr)
+
+    def progress(rows: int) -> None:
+        bar.update(rows - bar.n)
+
+    with _opened(args.file, "r") as fh, bar:
+        if fingerprint is None or args.dry_run:
+            return csv_import(
+                kind, fh, chunk_size=args.chunk_size, dry_run=args.dry_run, progress=progress
+            )
+        run, attempt = import_run_begin(
+            kind=kind,
+            file_name=os.path.abspath(args.file),
+            fingerprint=fingerprint,
+            chunk_size=args.chunk_size,
+            mode=mode,
+        )
+        resume = import_run_position(run)
+        if resume is not None:
+            bar.write(f"Resuming import run {run.pk} after row {resume.rows}.", file=sys.stderr)
+            progress(resume.rows)
+        try:
+            result = csv_import(
+                kind,
+                fh,
+                chunk_size=args.chunk_size,
+                progress=progress,
+                resume=resume,
+                checkpoint=import_run_checkpoint(run.pk, attempt),
+            )
+        except BaseException as exc:  # a failed run keeps its last committed row: resumable
+            import_run_fail(run.pk, attempt, f"{type(exc).__name__}: {exc}")
+            raise
+        import_run_finish(run.pk, attempt, result)
+        return result
 
 
 def export_main(argv: list[str]) -> int:

@@ -1,58 +1,174 @@
 """Background batch jobs: started by a request, run after commit in a worker thread, so they
 outlive a slow or vanished client; progress and the summary are stored on the job row.
 
-A job does not survive the server process being killed; re-running it is safe because linked
-records are skipped (R-I3).
+Crash safety: each chunk's transaction also writes the job's cursor (``last_number``), counts
+and heartbeat, and only while the job's ``attempt`` is still this runner's. A job whose process
+died (a dead pid on this host, or a stale heartbeat) stays RUNNING, is listed as interrupted,
+and ``job_resume`` goes on after its last committed chunk (``liaison jobs resume``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from liaison.audit.context import Source, acting, current_actor
 from liaison.core.errors import NotFound
+from liaison.core.liveness import owner_gone, this_runner
+from liaison.relations.errors import RunNotResumable, RunTakenOver
 from liaison.relations.models import BatchJob, JobStatus
 from liaison.relations.selectors import relation_code_required
-from liaison.relations.services import contacts_create_from
+from liaison.relations.services import BatchResult, contacts_create_from
 
 log = logging.getLogger(__name__)
 
 
-def job_run(job_pk: int) -> None:
-    """Run a queued job to the end, recording progress after each chunk."""
-    job = BatchJob.objects.get(pk=job_pk)
-    BatchJob.objects.filter(pk=job_pk).update(status=JobStatus.RUNNING)
+def job_run(
+    job_pk: int, *, progress: Callable[[int, int], None] | None = None, attempt: int | None = None
+) -> BatchJob:
+    """Run a job to the end, from its cursor on (a new job starts at the beginning).
 
-    def progress(done: int, total: int) -> None:
-        BatchJob.objects.filter(pk=job_pk).update(done=done, total=total)
+    The job is claimed first: ``attempt`` goes up by one, compared against the value read
+    (``attempt``, default the row's current one), so of two processes resuming the same job
+    only one gets it. A failure is recorded on the job and logged; the job is returned.
+    """
+    job = job_get(job_pk)
+    mine = _claim(job, job.attempt if attempt is None else attempt)
+    job = job_get(job_pk)  # the cursor read after the claim: no earlier owner can move it now
 
+    def checkpoint(result: BatchResult) -> None:
+        # In the chunk's transaction: the cursor commits with the chunk's contacts or not at all.
+        if not _owned(job_pk, mine).update(
+            total=result.total,
+            done=result.done,
+            created=result.created,
+            skipped=result.skipped,
+            last_number=result.last_number,
+            heartbeat_at=timezone.now(),
+        ):
+            raise RunTakenOver(f"Job {job_pk} was resumed by another process: this one stops.")
+
+    resume = BatchResult(kind=job.kind, created=job.created, last_number=job.last_number)
     try:
-        result = contacts_create_from(job.kind, progress=progress)
+        result = contacts_create_from(
+            job.kind,
+            chunk_size=job.chunk_size,
+            resume=resume,
+            checkpoint=checkpoint,
+            progress=progress,
+        )
+    except RunTakenOver:
+        log.warning("batch job %s was taken over by another process", job_pk)
+        return job_get(job_pk)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, then logged
         log.exception("batch job %s failed", job_pk)
-        BatchJob.objects.filter(pk=job_pk).update(
+        _owned(job_pk, mine).update(
             status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
         )
-        return
-    BatchJob.objects.filter(pk=job_pk).update(
+        return job_get(job_pk)
+    now = timezone.now()
+    _owned(job_pk, mine).update(
         status=JobStatus.DONE,
         created=result.created,
         skipped=result.skipped,
-        done=result.created + result.skipped,
-        total=result.created + result.skipped,
-        finished_at=timezone.now(),
+        done=result.done,
+        total=result.done,
+        last_number=result.last_number,
+        heartbeat_at=now,
+        finished_at=now,
+    )
+    return job_get(job_pk)
+
+
+def _owned(job_pk: int, attempt: int) -> QuerySet[BatchJob]:
+    """The job's row while ``attempt`` is still the current one (the fencing token)."""
+    return BatchJob.objects.filter(pk=job_pk, attempt=attempt)
+
+
+def _claim(job: BatchJob, attempt: int) -> int:
+    """Make this process the job's runner; returns its attempt, or raises if another won."""
+    runner = this_runner()
+    if not _owned(job.pk, attempt).update(
+        status=JobStatus.RUNNING,
+        host=runner.host,
+        pid=runner.pid,
+        attempt=F("attempt") + 1,
+        heartbeat_at=timezone.now(),
+        error="",
+        finished_at=None,
+    ):
+        raise RunTakenOver(f"Job {job.pk} was started or resumed by another process meanwhile.")
+    return attempt + 1
+
+
+def job_interrupted(job: BatchJob) -> bool:
+    """A queued or running job whose process is gone (dead pid here, or a stale heartbeat)."""
+    return job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and owner_gone(
+        job.host, job.pid, job.heartbeat_at
+    )
+
+
+def jobs_interrupted(kind: str | None = None) -> list[BatchJob]:
+    """Interrupted jobs, oldest first (of ``kind`` when given)."""
+    unfinished = BatchJob.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+    if kind is not None:
+        unfinished = unfinished.filter(kind=kind)
+    return [job for job in unfinished.order_by("pk") if job_interrupted(job)]
+
+
+def job_resume(pk: int, *, progress: Callable[[int, int], None] | None = None) -> BatchJob:
+    """Go on with an interrupted (or failed) job after its last committed chunk.
+
+    Records linked by the chunks that committed are not looked at again; a chunk cut off
+    by the crash was rolled back by the database and is done again. The job's counts add up
+    over every attempt. A done job, or one whose process is alive, is refused.
+    """
+    job = job_resumable(pk)
+    return job_run(pk, progress=progress, attempt=job.attempt)
+
+
+def job_resumable(pk: int) -> BatchJob:
+    """The job, if it can be resumed: interrupted or failed; otherwise ``run_not_resumable``."""
+    job = job_get(pk)
+    if job.status == JobStatus.DONE:
+        raise RunNotResumable(f"Job {pk} is done: nothing to resume.")
+    if job.status != JobStatus.FAILED and not job_interrupted(job):
+        raise RunNotResumable(
+            f"Job {pk} is still running (process {job.pid} on {job.host}, last chunk at "
+            f"{job.heartbeat_at:%Y-%m-%d %H:%M:%S}): wait for it, or stop that process first."
+        )
+    return job
+
+
+def job_create(*, kind: str, chunk_size: int = 1000) -> BatchJob:
+    """A queued job owned by this process until a runner claims it (E-2 checked first)."""
+    relation_code_required(kind)
+    runner = this_runner()
+    return BatchJob.objects.create(
+        kind=kind,
+        chunk_size=chunk_size,
+        host=runner.host,
+        pid=runner.pid,
+        heartbeat_at=timezone.now(),
     )
 
 
 def _run_in_thread(job_pk: int) -> None:
+    # The thread outlives the request: its changes are audited as the batch job of the user
+    # who started it (a new thread does not inherit the request's context).
+    actor = current_actor().detached(Source.BATCH)
+
     def target() -> None:
         close_old_connections()
         try:
-            job_run(job_pk)
+            with acting(actor):
+                job_run(job_pk)
         finally:
             close_old_connections()
 
@@ -65,10 +181,15 @@ def job_start(*, kind: str) -> BatchJob:
 
     The relation code is checked now (E-2), so a job that cannot run is refused at once.
     """
-    relation_code_required(kind)
-    job = BatchJob.objects.create(kind=kind)
+    job = job_create(kind=kind)
     if getattr(settings, "LIAISON_JOBS_INLINE", False):
-        transaction.on_commit(lambda: job_run(job.pk))
+        actor = current_actor().detached(Source.BATCH)
+
+        def inline() -> None:
+            with acting(actor):
+                job_run(job.pk)
+
+        transaction.on_commit(inline)
     else:
         transaction.on_commit(lambda: _run_in_thread(job.pk))
     return job

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from liaison.audit.trail import Origin, Trail, origin_of
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name
 from liaison.core.numbering import numbers_draw, series_get
@@ -31,9 +32,17 @@ LABELS = {"customer": "Customer", "vendor": "Vendor", "bank_account": "Bank Acco
 
 
 def link_insert(
-    *, contact: Contact, kind: str, record: models.Model, code: BusinessRelation
+    *,
+    contact: Contact,
+    kind: str,
+    record: models.Model,
+    code: BusinessRelation,
+    trail: Trail,
 ) -> ContactBusinessRelation:
-    """Insert a link row under the spec 1.5 insert rules (E-1a, E-1b; plain row replaced)."""
+    """Insert a link row under the spec 1.5 insert rules (E-1a, E-1b; plain row replaced).
+
+    The link goes into the caller's audit ``trail``.
+    """
     existing = ContactBusinessRelation.objects.filter(contact=contact, link_to_table=kind).first()
     if existing is not None:
         other = getattr(existing, kind)
@@ -57,6 +66,7 @@ def link_insert(
     link = ContactBusinessRelation.objects.create(
         contact=contact, business_relation=code, link_to_table=kind, **{kind: record}
     )
+    trail.link(contact, kind, record)
     summaries_refresh([contact.pk])
     return link
 
@@ -91,13 +101,20 @@ def contact_from_record(kind: str, record: models.Model, number: str, series: st
 
 
 def contacts_create_for_records(
-    kind: str, records: Sequence[models.Model], *, setup: MarketingSetup
+    kind: str,
+    records: Sequence[models.Model],
+    *,
+    setup: MarketingSetup,
+    trail: Trail,
+    source: str | None = None,
 ) -> list[Contact]:
     """Create and link one contact per record, and its primary contact (R-B3, R-B4, R-I4..I6).
 
     Set-based: a fixed number of queries per call whatever ``len(records)``. Records must not
     be linked yet. When a customer or vendor carries a Contact text, a person of that name is
     created under the new company and becomes the primary contact; otherwise the new contact is.
+    The new contacts and links go into the caller's audit ``trail`` with their record as the
+    origin, as ``source`` (the auto-create of a new record passes sync) or the actor's.
     """
     if not records:
         return []
@@ -126,6 +143,7 @@ def contacts_create_for_records(
         batch_size=500,
     )
     persons: list[Contact] = []
+    person_origins: list[Origin] = []
     person_numbers = iter(numbers[len(records) :])
     for record, hub, person_wanted in zip(records, hubs, wants_person, strict=True):
         if person_wanted:
@@ -142,9 +160,16 @@ def contacts_create_for_records(
             person.first_name, person.middle_name, person.surname = break_down_name(name)
             inherit_into_person(person, hub, setup)
             persons.append(person)
+            person_origins.append(origin_of(record))
     Contact.objects.bulk_create(persons, batch_size=500)
     if kind in ("customer", "vendor"):
         _set_primary_contacts(kind, records, hubs, persons)
+    for record, hub in zip(records, hubs, strict=True):
+        origin = origin_of(record)
+        trail.created([hub], origin=origin, source=source)
+        trail.link(hub, kind, record, origin=origin, source=source)
+    for person, origin in zip(persons, person_origins, strict=True):
+        trail.created([person], origin=origin, source=source)
     return hubs
 
 

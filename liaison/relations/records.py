@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from liaison.audit.models import Source
+from liaison.audit.trail import Trail, origin_of
 from liaison.banking.models import BankingSetup
 from liaison.contacts.models import Contact, ContactType
 from liaison.core.errors import NotFound, ValidationFailed
@@ -22,6 +24,7 @@ from liaison.core.update import (
     label,
     model_update,
     refuse_nulls,
+    snapshot,
 )
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
 from liaison.relations.errors import (
@@ -29,6 +32,7 @@ from liaison.relations.errors import (
     ContactAlreadyLinked,
     ContactPrivacyBlocked,
     PrimaryContactNotRelated,
+    RecordInUse,
     TemplateChoiceNeeded,
     TemplateNotFound,
 )
@@ -37,6 +41,7 @@ from liaison.relations.links import LABELS, contacts_create_for_records, link_in
 from liaison.relations.models import ContactBusinessRelation
 from liaison.relations.selectors import (
     link_for_contact,
+    link_for_record,
     marketing_setup_get,
     relation_code_for,
     relation_code_required,
@@ -132,10 +137,13 @@ def record_create(kind: str, *, data: dict[str, Any], number: str = "") -> model
     A blank "Contact Nos." then aborts the insert (E-3), as in the reference.
     """
     record = _insert(kind, data, number, None)
+    trail = Trail()
+    trail.created([record])
     setup = marketing_setup_get()
     if relation_code_for(kind, setup) is not None:
-        contacts_create_for_records(kind, [record], setup=setup)
+        contacts_create_for_records(kind, [record], setup=setup, trail=trail, source=Source.SYNC)
         record.refresh_from_db()
+    trail.save()
     return record
 
 
@@ -183,14 +191,20 @@ def record_update(
     if primary_contact_number is not None and kind in ("customer", "vendor"):
         data.update(_primary_contact(kind, record, primary_contact_number))
         allowed |= {"primary_contact", "contact"}
-    model_update(
+    before = snapshot(record)
+    changed = model_update(
         record,
         data,
         allowed=allowed,
         derive=normalise_party,
         expected_version=expected_version,
+        before=before,
     )
-    return record, sync_from_linked(kind, [record])
+    trail = Trail()
+    trail.changed(record, before, changed)
+    report = sync_from_linked(kind, [record], trail=trail)
+    trail.save()
+    return record, report
 
 
 @transaction.atomic
@@ -200,14 +214,22 @@ def record_delete(kind: str, *, record: models.Model, expected_version: int | No
     lock_contacts_for(kind, [record.pk])
     record = model._default_manager.select_for_update().get(pk=record.pk)
     check_version(record, expected_version)
-    contact_pks = list(
-        ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: record}).values_list(
-            "contact_id", flat=True
-        )
-    )
+    link = link_for_record(kind, record.pk)
+    trail = Trail()
+    if link is not None:
+        trail.link(link.contact, kind, record, unlink=True)
+    trail.deleted([record])
+    trail.save()
     ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: record}).delete()
-    record.delete()
-    summaries_refresh(contact_pks)
+    try:
+        record.delete()
+    except models.ProtectedError as exc:
+        count = len(exc.protected_objects)
+        raise RecordInUse(
+            f"{LABELS[kind]} {getattr(record, 'number', '')} cannot be deleted: {count} "
+            "document(s) still name it. Delete those documents first."
+        ) from exc
+    summaries_refresh([link.contact_id] if link is not None else [])
 
 
 @transaction.atomic
@@ -228,13 +250,17 @@ def record_renumber(kind: str, *, record: models.Model, number: str) -> models.M
             f"{LABELS[kind]} {new} already exists: choose another number.",
             fields={"number": ["A record with this number already exists."]},
         )
+    old_number = record.number  # type: ignore[attr-defined]
     record.number = new  # type: ignore[attr-defined]
     record.version += 1  # type: ignore[attr-defined]
     record.save(update_fields=["number", "version"])
+    trail = Trail()
+    trail.renamed(record, old_number)
+    trail.save()
     return record
 
 
-def _template(kind: str, contact: Contact, code: str | None) -> models.Model | None:
+def template_choose(kind: str, contact: Contact, code: str | None) -> models.Model | None:
     """R-H1/R-H4: the named template; or the setup default; or the single one for the type."""
     if kind not in _TEMPLATES:
         return None
@@ -333,7 +359,7 @@ def record_create_from_contact(
         )
     privacy_check(contact)
     code = relation_code_required(kind)
-    template = _template(kind, contact, template_code)
+    template = template_choose(kind, contact, template_code)
     values = {e: getattr(contact, c) for c, e in FIELD_MAPS[kind].both}
     if kind == "customer":
         values["contact_type"] = contact.type
@@ -345,5 +371,9 @@ def record_create_from_contact(
     normalise_party(record, {})
     full_clean_or_raise(record)
     record.save()
-    link_insert(contact=contact, kind=kind, record=record, code=code)
-    return record, sync_from_linked(kind, [record])
+    trail = Trail()
+    trail.created([record], origin=origin_of(contact))
+    link_insert(contact=contact, kind=kind, record=record, code=code, trail=trail)
+    report = sync_from_linked(kind, [record], trail=trail)
+    trail.save()
+    return record, report

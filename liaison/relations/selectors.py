@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from liaison.contacts.models import Contact
 from liaison.relations.errors import RelationCodeMissing
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
+from liaison.relations.models import (
+    BusinessRelation,
+    ContactBusinessRelation,
+    LinkToTable,
+    MarketingSetup,
+)
 
 KIND_SETUP_FIELD = {
     "customer": "bus_rel_code_for_customers",
@@ -55,6 +62,15 @@ def link_for_record(kind: str, record_pk: int) -> ContactBusinessRelation | None
         ContactBusinessRelation.objects.select_related("contact")
         .filter(link_to_table=kind, **{f"{kind}_id": record_pk})
         .first()
+    )
+
+
+def links_to_records(contact_pks: Iterable[int]) -> QuerySet[ContactBusinessRelation]:
+    """The links of these contacts to customers, vendors and bank accounts, both ends loaded."""
+    return (
+        ContactBusinessRelation.objects.filter(contact_id__in=list(contact_pks))
+        .exclude(link_to_table=LinkToTable.NONE)
+        .select_related("contact", "customer", "vendor", "bank_account")
     )
 
 

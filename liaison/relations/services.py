@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models, transaction
 
 from liaison.accounts.roles import roles_ensure
+from liaison.audit.trail import Trail
 from liaison.banking.models import BankingSetup
 from liaison.contacts.models import Contact
 from liaison.core.errors import NotFound, ValidationFailed
@@ -27,6 +28,7 @@ from liaison.relations.models import BusinessRelation, ContactBusinessRelation, 
 from liaison.relations.records import _existing_relationship_check, privacy_check, record_get
 from liaison.relations.selectors import (
     KIND_SETUP_FIELD,
+    links_to_records,
     marketing_setup_get,
     relation_code_required,
     unlinked_records,
@@ -70,21 +72,26 @@ def relation_link(
     code = relation_code_required(kind)
     record = record_get(kind, number)
     record = type(record)._default_manager.select_for_update().get(pk=record.pk)
-    link_insert(contact=contact, kind=kind, record=record, code=code)
+    trail = Trail()
+    link_insert(contact=contact, kind=kind, record=record, code=code, trail=trail)
     if master == "contact":
-        return record, sync_from_contacts([contact])
-    report = sync_from_linked(kind, [record])
+        report = sync_from_contacts([contact], trail=trail)
+    else:
+        report = sync_from_linked(kind, [record], trail=trail)
+    trail.save()
     return record, report
 
 
 @transaction.atomic
 def relation_unlink(*, contact: Contact, kind: str) -> None:
     """Remove a contact's link of this kind; both records stay (R-E3)."""
-    deleted, _ = ContactBusinessRelation.objects.filter(
-        contact=contact, link_to_table=kind
-    ).delete()
-    if not deleted:
+    link = links_to_records([contact.pk]).filter(link_to_table=kind).first()
+    if link is None:
         raise NotLinked(f"Contact {contact.number} has no {LABELS[kind].lower()} link to remove.")
+    trail = Trail()
+    trail.link(link.contact, kind, getattr(link, kind), unlink=True)
+    ContactBusinessRelation.objects.filter(pk=link.pk).delete()
+    trail.save()
     summaries_refresh([contact.pk])
 
 
@@ -110,12 +117,22 @@ def relation_add(*, contact: Contact, code: str) -> ContactBusinessRelation:
 
 @dataclass
 class BatchResult:
-    """The outcome of a batch "create contacts from ..." run."""
+    """The outcome of a batch "create contacts from ..." run, also its progress while it runs.
+
+    ``last_number`` is the cursor: the last record number of the last committed chunk.
+    """
 
     kind: str
     created: int = 0
     skipped: int = 0
     contact_numbers: list[str] = field(default_factory=list)
+    total: int = 0
+    last_number: str = ""
+
+    @property
+    def done(self) -> int:
+        """Records dealt with: contacts created plus records found already linked."""
+        return self.created + self.skipped
 
 
 def contacts_create_from(
@@ -125,38 +142,53 @@ def contacts_create_from(
     chunk_size: int = 1000,
     progress: Callable[[int, int], None] | None = None,
     keep_numbers: bool = False,
+    resume: BatchResult | None = None,
+    checkpoint: Callable[[BatchResult], None] | None = None,
 ) -> BatchResult:
     """R-I: create a company contact for each record of ``kind`` that has none, in number order.
 
     Streams in chunks, each chunk one transaction, so memory stays bounded and a run that is
-    stopped can simply be run again: linked records are skipped (R-I3). ``progress(done, total)``
-    is called after each chunk.
+    stopped can simply be run again: linked records are skipped (R-I3). ``checkpoint(result)``
+    runs inside each chunk's transaction, after its writes, so progress recorded there commits
+    with the chunk or not at all. ``resume`` (the last committed checkpoint of a stopped run)
+    goes on after its cursor and adds to its counts. ``progress(done, total)`` is called after
+    each commit.
     """
     relation_code_required(kind)  # R-I1: checked before anything is processed
     model = FIELD_MAPS[kind].model
     scope = model._default_manager.all()
     if numbers is not None:
         scope = scope.filter(number__in=numbers)
-    total = scope.count()
     todo = unlinked_records(kind)
     if numbers is not None:
         todo = todo.filter(number__in=numbers)
-    result = BatchResult(kind=kind, skipped=total - todo.count())
-    done = result.skipped
-    last = ""
+    result = BatchResult(kind=kind, total=scope.count())
+    if resume is not None:
+        result.created, result.last_number = resume.created, resume.last_number
+    # Everything linked, except by this run, is skipped: before the cursor all of it is
+    # linked (by this run or not), after it only by someone else.
+    remaining = todo.filter(number__gt=result.last_number).count()
+    result.skipped = max(result.total - result.created - remaining, 0)
     while True:
         with transaction.atomic():
-            chunk = list(todo.filter(number__gt=last).select_for_update()[:chunk_size])
+            chunk = list(
+                todo.filter(number__gt=result.last_number).select_for_update()[:chunk_size]
+            )
             if not chunk:
                 break
-            created = contacts_create_for_records(kind, chunk, setup=marketing_setup_get())
-        last = chunk[-1].number
-        result.created += len(created)
+            trail = Trail()
+            created = contacts_create_for_records(
+                kind, chunk, setup=marketing_setup_get(), trail=trail
+            )
+            trail.save()
+            result.created += len(created)
+            result.last_number = chunk[-1].number
+            if checkpoint is not None:
+                checkpoint(result)
         if keep_numbers:
             result.contact_numbers.extend(c.number for c in created)
-        done += len(chunk)
         if progress is not None:
-            progress(done, total)
+            progress(result.done, result.total)
     return result
 
 

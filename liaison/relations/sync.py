@@ -23,6 +23,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from liaison.audit.models import Source
+from liaison.audit.trail import Origin, Trail, origin_of
 from liaison.contacts.models import BusinessRelationSummary, Contact, ContactType
 from liaison.contacts.naming import break_down_name
 from liaison.core import fields as field_rules
@@ -93,9 +95,15 @@ def _locked(qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
 class _Writes:
     """Pending column writes, collected per model instance, flushed in the fixed order."""
 
-    def __init__(self) -> None:
+    def __init__(self, trail: Trail | None) -> None:
         self.objects: dict[tuple[type[models.Model], int], models.Model] = {}
         self.dirty: dict[tuple[type[models.Model], int], set[str]] = {}
+        # For the audit trail: the stored value of each written column, the record each
+        # change came from, and the record each contact's values came from in this run.
+        self.old: dict[tuple[type[models.Model], int, str], Any] = {}
+        self.why: dict[tuple[type[models.Model], int, str], Origin] = {}
+        self.origins: dict[int, Origin] = {}
+        self.trail = trail
 
     def register(self, objs: Iterable[models.Model]) -> None:
         for obj in objs:
@@ -114,17 +122,41 @@ class _Writes:
             found.update({o.pk: o for o in loaded})
         return found
 
-    def set(self, obj: models.Model, name: str, value: Any) -> bool:
-        if getattr(obj, name) == value:
+    def origin_of(self, contact: Contact) -> Origin:
+        """The record a contact's new values came from: itself, or the record it was pulled
+        from (``sync_from_linked``), or for a person its company's origin."""
+        return self.origins.get(contact.pk) or origin_of(contact)
+
+    def set(self, obj: models.Model, name: str, value: Any, origin: Origin | None = None) -> bool:
+        current = getattr(obj, name)
+        if current == value:
             return False
+        self.old.setdefault((type(obj), obj.pk, name), current)
+        if origin is not None:
+            self.why.setdefault((type(obj), obj.pk, name), origin)
         setattr(obj, name, value)
         self.register([obj])
         self.dirty.setdefault((type(obj), obj.pk), set()).add(name)
         return True
 
+    def _record(self, key: tuple[type[models.Model], int], obj: models.Model) -> None:
+        """Audit rows for the changed columns that came from another record."""
+        assert self.trail is not None
+        for name in sorted(self.dirty[key]):
+            origin = self.why.get((*key, name))
+            old = self.old.get((*key, name))
+            if origin is None or origin == origin_of(obj) or old == getattr(obj, name):
+                continue
+            self.trail.field(obj, name, old, origin=origin, source=Source.SYNC)
+
     def flush(self) -> SyncReport:
+        """Write the pending columns in the fixed order; the audit rows go to the trail (saved
+        here unless the caller passed its own, which it saves with its own rows)."""
         report = SyncReport()
         now = timezone.now()
+        own_trail = self.trail is None
+        if self.trail is None:
+            self.trail = Trail()
         for model in _ORDER:
             keys = sorted(k for k in self.dirty if k[0] is model)
             if not keys:
@@ -136,6 +168,7 @@ class _Writes:
                 columns |= changed
                 obj.modified_at = now  # type: ignore[attr-defined]
                 obj.version += 1  # type: ignore[attr-defined]
+                self._record(key, obj)
                 visible = tuple(sorted(c for c in changed if c not in _DERIVED))
                 if visible:
                     number = obj.number  # type: ignore[attr-defined]
@@ -143,6 +176,8 @@ class _Writes:
             write_columns(objs, sorted(columns | {"modified_at", "version"}))
             report.written[model._meta.label_lower] += len(objs)
         self.dirty.clear()
+        if own_trail:
+            self.trail.save()
         return report
 
 
@@ -176,23 +211,25 @@ def _cascade_to_persons(
         company = by_pk[person.company_id]
         old = previous[company.pk]
         new = company
+        origin = writes.origin_of(company)
+        writes.origins.setdefault(person.pk, origin)
         hit = False
         if new.name != old["name"]:
             hit |= writes.set(person, "company_name", new.name)
         for name, flag in INHERITED_CODES:
             moved = getattr(new, name) != old[name]
             if getattr(setup, flag) and moved and getattr(person, name) == old[name]:
-                hit |= writes.set(person, name, getattr(new, name))
+                hit |= writes.set(person, name, getattr(new, name), origin)
         if setup.inherit_address_details and all(
             getattr(person, f) == old[f] for f in ADDRESS_IDENTITY
         ):
             for name in ADDRESS_FIELDS:
                 if getattr(new, name) != old[name]:
-                    hit |= writes.set(person, name, getattr(new, name))
+                    hit |= writes.set(person, name, getattr(new, name), origin)
         if setup.inherit_communication_details:
             for name in COMMUNICATION_FIELDS:
                 if getattr(new, name) != old[name] and getattr(person, name) == old[name]:
-                    hit |= writes.set(person, name, getattr(new, name))
+                    hit |= writes.set(person, name, getattr(new, name), origin)
         if hit:
             writes.set(
                 person, "phone_e164", field_rules.phone_e164(person.phone_no, person.country_code)
@@ -229,8 +266,9 @@ def _push(contacts: Sequence[Contact], writes: _Writes, exclude: set[tuple[str, 
         targets = writes.load(fmap.model, {t for _, t in pairs})
         for contact_id, target_id in pairs:
             contact, entity = by_pk[contact_id], targets[target_id]
+            origin = writes.origin_of(contact)
             for c_name, e_name in fmap.both:
-                writes.set(entity, e_name, getattr(contact, c_name))
+                writes.set(entity, e_name, getattr(contact, c_name), origin)
 
 
 def _echo_person_names(
@@ -238,7 +276,7 @@ def _echo_person_names(
 ) -> None:
     """R-D10 step 3: a renamed person who is a primary contact renames the Contact text."""
     renamed = {
-        c.pk: c.name
+        c.pk: c
         for c in contacts
         if c.type == ContactType.PERSON and c.pk in previous and previous[c.pk]["name"] != c.name
     }
@@ -247,7 +285,8 @@ def _echo_person_names(
     for model in (Customer, Vendor):
         pks = set(model.objects.filter(primary_contact_id__in=renamed).values_list("pk", flat=True))
         for obj in writes.load(model, pks).values():
-            writes.set(obj, "contact", renamed[obj.primary_contact_id])  # type: ignore[attr-defined]
+            person = renamed[obj.primary_contact_id]  # type: ignore[attr-defined]
+            writes.set(obj, "contact", person.name, writes.origin_of(person))
 
 
 def _run_from_contacts(
@@ -258,6 +297,7 @@ def _run_from_contacts(
 ) -> SyncReport:
     setup = _setup()
     for contact in contacts:
+        writes.origins.setdefault(contact.pk, origin_of(contact))
         _contact_derived(contact, writes)
     persons = _cascade_to_persons(contacts, previous, writes, setup)
     _echo_person_names(contacts, previous, writes)
@@ -269,28 +309,34 @@ def sync_from_contacts(
     contacts: Sequence[Contact],
     *,
     previous: dict[int, dict[str, Any]] | None = None,
+    trail: Trail | None = None,
 ) -> SyncReport:
     """Contacts -> their linked records, and companies -> their persons (R-D).
 
     ``contacts`` are saved instances holding the new values; ``previous`` maps a contact's pk to
     its stored values before the change (``core.update.snapshot``), needed for inheritance.
+    Each write is recorded in the audit trail (source sync, the contact as origin): in
+    ``trail`` when given (the caller saves it with its own rows), else saved here.
     """
     _require_transaction()
-    writes = _Writes()
+    writes = _Writes(trail)
     writes.register(contacts)
     return _run_from_contacts(contacts, previous or {}, writes, set())
 
 
-def sync_from_linked(kind: str, entities: Sequence[models.Model]) -> SyncReport:
+def sync_from_linked(
+    kind: str, entities: Sequence[models.Model], *, trail: Trail | None = None
+) -> SyncReport:
     """Linked records -> their contact -> the contact's other records and persons (R-C).
 
-    Never writes back to the records it started from.
+    Never writes back to the records it started from. Audited as ``sync_from_contacts`` is,
+    with the originating record as the origin of every change.
     """
     _require_transaction()
     fmap = FIELD_MAPS[kind]
     if not entities:
         return SyncReport()
-    writes = _Writes()
+    writes = _Writes(trail)
     writes.register(entities)
     by_pk = {e.pk: e for e in entities}
     links = dict(
@@ -304,13 +350,15 @@ def sync_from_linked(kind: str, entities: Sequence[models.Model]) -> SyncReport:
     previous = {pk: snapshot(c) for pk, c in contacts.items()}
     for entity_pk, contact_pk in links.items():
         contact, entity = contacts[contact_pk], by_pk[entity_pk]
+        origin = origin_of(entity)
+        writes.origins[contact_pk] = origin
         for c_name, e_name in fmap.both:
-            writes.set(contact, c_name, getattr(entity, e_name))
+            writes.set(contact, c_name, getattr(entity, e_name), origin)
         if contact.type == ContactType.PERSON and contact.name != previous[contact_pk]["name"]:
             first, middle, surname = break_down_name(contact.name)
-            writes.set(contact, "first_name", first)
-            writes.set(contact, "middle_name", middle)
-            writes.set(contact, "surname", surname)
+            writes.set(contact, "first_name", first, origin)
+            writes.set(contact, "middle_name", middle, origin)
+            writes.set(contact, "surname", surname, origin)
     exclude = {(kind, pk) for pk in links}
     ordered = [contacts[pk] for pk in sorted(contacts)]
     return _run_from_contacts(ordered, previous, writes, exclude)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.roles import ADMIN, EDITOR
+from liaison.audit.selectors import audit_for_record, audit_page
 from liaison.contacts.schemas import text_search
 from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.models import NoSeries
@@ -82,15 +83,25 @@ def record_list(request: HtmxHttpRequest, kind_path: str) -> HttpResponse:
 
 @login_required
 def record_detail(request: HttpRequest, kind_path: str, number: str) -> HttpResponse:
-    """The card: its own fields and the "Contact" box (open, or create / link)."""
+    """The card: its own fields, the "Contact" box (open, or create / link) and the latest
+    changes (its audit trail)."""
     kind = _kind(kind_path)
     record = records.record_get(kind, number)
     link = link_for_record(kind, record.pk)
     fields = [(name.replace("_", " "), getattr(record, name)) for name in record_fields(kind)]
+    entries, more = audit_page(audit_for_record(record))
     return render(
         request,
         "relations/record_detail.html",
-        _context(kind_path, record=record, link=link, fields=fields),
+        _context(
+            kind_path,
+            record=record,
+            link=link,
+            fields=fields,
+            entries=entries,
+            next=more,
+            number=record.number,  # type: ignore[attr-defined]
+        ),
     )
 
 

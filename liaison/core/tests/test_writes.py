@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from liaison.core.models import NoSeries, NoSeriesLine
-from liaison.core.writes import write_columns
+from liaison.core.writes import insert_rows, write_columns
 
 
 def _series(count: int) -> list[NoSeries]:
@@ -78,3 +78,15 @@ def test_nothing_to_write_costs_nothing() -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert write_columns([], ["description"]) == 0
     assert ctx.captured_queries == []
+
+
+def test_insert_rows_stores_many_new_rows_in_one_statement() -> None:
+    # given 300 new series (bulk_create would need four statements on SQLite)
+    new = [NoSeries(code=f"I{i:03d}", description=f"Inserted {i}") for i in range(300)]
+    # when
+    with CaptureQueriesContext(connection) as ctx:
+        inserted = insert_rows(new)
+    # then
+    assert inserted == 300 and len(ctx.captured_queries) == 1
+    assert NoSeries.objects.filter(code__startswith="I").count() == 300
+    assert NoSeries.objects.get(code="I299").description == "Inserted 299"

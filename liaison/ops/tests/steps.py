@@ -73,10 +73,10 @@ def _prepare(companies: int) -> None:
     from django.core.management import call_command
 
     from liaison.relations.demo import demo_load
-    from liaison.relations.services import setup_init
+    from liaison.setup import setup_all
 
     call_command("migrate", interactive=False, verbosity=0)
-    setup_init()
+    setup_all()
     demo_load(companies)
 
 

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
+from liaison.documents.demo import documents_demo_load
 from liaison.ops.backup import (
     PGDUMP_MAGIC,
     SQLITE_MAGIC,
@@ -150,8 +151,10 @@ def test_sqlite_backup_taken_while_another_process_writes_is_consistent(tmp_path
 
 
 def test_restore_brings_back_every_row_of_every_table(tmp_path: Path) -> None:
-    # given the demo company, created through the services, and its backup
+    # given the demo company (documents and interactions too), made by the services, and its
+    # backup
     demo_load(5)
+    documents_demo_load()
     before = database_snapshot()
     backup = tmp_path / "liaison.backup"
     info = backup_create(backup)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from liaison.audit.trail import Trail
 from liaison.contacts.errors import (
     CompanyNotCompany,
     ContactTypeChangeRefused,
@@ -86,12 +87,14 @@ def contacts_upsert_chunk(items: Sequence[Item], *, create: bool = True) -> Bulk
         .order_by("pk")
     }
     new = [i for i in items if i.number not in known]
+    trail = Trail()
     if create:
-        _contacts_create(new, known, setup, report)
+        _contacts_create(new, known, setup, report, trail)
     else:
         for item in new:
             report.refuse(item.key, [("number", f"Contact {item.number} does not exist.")])
-    _contacts_update([i for i in items if i.number in known], known, setup, report)
+    _contacts_update([i for i in items if i.number in known], known, setup, report, trail)
+    trail.save()  # the chunk's audit rows, in one insert
     return report
 
 
@@ -123,7 +126,11 @@ def _contact_rules(contact: Contact) -> list[Problem]:
 
 
 def _contacts_create(
-    items: Sequence[Item], known: dict[str, Contact], setup: MarketingSetup, report: BulkReport
+    items: Sequence[Item],
+    known: dict[str, Contact],
+    setup: MarketingSetup,
+    report: BulkReport,
+    trail: Trail,
 ) -> None:
     """New contacts: the rules of ``contact_create``, then one ``bulk_create`` for companies
     and standalone persons and one for the persons of a company (they need its key)."""
@@ -165,6 +172,7 @@ def _contacts_create(
     members = [c for c in ready if c.company is not None]
     Contact.objects.bulk_create([c for c in ready if c.company is None], batch_size=500)
     Contact.objects.bulk_create(members, batch_size=500)
+    trail.created(ready)
     summaries_refresh([c.pk for c in members])  # persons see their company's relations
     report.created += len(ready)
 
@@ -200,7 +208,11 @@ def _contact_company(
 
 
 def _contacts_update(
-    items: Sequence[Item], known: dict[str, Contact], setup: MarketingSetup, report: BulkReport
+    items: Sequence[Item],
+    known: dict[str, Contact],
+    setup: MarketingSetup,
+    report: BulkReport,
+    trail: Trail,
 ) -> None:
     """Changed contacts: the rules of ``contact_update``, one ``write_columns`` of the changed
     columns, then ONE ``sync_from_contacts`` with the previous values (for inheritance)."""
@@ -236,6 +248,7 @@ def _contacts_update(
             changed.append(contact)
             previous[contact.pk] = before
             columns.update(names)
+            trail.changed(contact, before, names)
             if contact.company_id != before["company_id"]:
                 moved.append(contact.pk)
     if not changed:
@@ -243,7 +256,7 @@ def _contacts_update(
     stamp(changed, [previous[c.pk] for c in changed])
     write_columns(changed, sorted(columns | set(STAMP)))
     report.updated += len(changed)
-    report.synced(sync_from_contacts(changed, previous=previous))
+    report.synced(sync_from_contacts(changed, previous=previous, trail=trail))
     summaries_refresh(moved)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import models
 
+from liaison.audit.models import Source
+from liaison.audit.trail import Trail
 from liaison.core.errors import DomainError, SetupMissing
 from liaison.core.models import NoSeries
 from liaison.core.normalise import normalise_party
@@ -48,12 +50,16 @@ def records_upsert_chunk(kind: str, items: Sequence[Item]) -> BulkReport:
     numbers = {i.number for i in items if i.number}
     stored = model._default_manager.filter(number__in=numbers).values_list("number", "pk")
     pks: dict[str, int] = dict(stored)
-    _records_update(kind, [i for i in items if i.number in pks], list(pks.values()), report)
-    _records_create(kind, [i for i in items if i.number not in pks], report)
+    trail = Trail()
+    _records_update(kind, [i for i in items if i.number in pks], list(pks.values()), report, trail)
+    _records_create(kind, [i for i in items if i.number not in pks], report, trail)
+    trail.save()  # the chunk's audit rows, in one insert
     return report
 
 
-def _records_update(kind: str, items: Sequence[Item], pks: list[int], report: BulkReport) -> None:
+def _records_update(
+    kind: str, items: Sequence[Item], pks: list[int], report: BulkReport, trail: Trail
+) -> None:
     """Changed records: the rules of ``record_update``, one ``write_columns`` of the changed
     columns, then ONE ``sync_from_linked`` (contact, then the contact's other records)."""
     if not items:
@@ -87,15 +93,16 @@ def _records_update(kind: str, items: Sequence[Item], pks: list[int], report: Bu
             changed.append(record)
             befores.append(before)
             columns.update(names)
+            trail.changed(record, before, names)
     if not changed:
         return
     stamp(changed, befores)
     write_columns(changed, sorted(columns | set(STAMP)))
     report.updated += len(changed)
-    report.synced(sync_from_linked(kind, changed))
+    report.synced(sync_from_linked(kind, changed, trail=trail))
 
 
-def _records_create(kind: str, items: Sequence[Item], report: BulkReport) -> None:
+def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail: Trail) -> None:
     """New records: the rules of ``record_create`` (number series E-3/E-4, normalising,
     validation), one ``bulk_create``, then their contacts in one ``contacts_create_for_records``.
     """
@@ -122,9 +129,10 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport) -> Non
     typed = {i.number for i in items if i.number}
     draw(model, series, [r for r in ready if not r.number], typed)  # type: ignore[attr-defined]
     model._default_manager.bulk_create(ready, batch_size=500)
+    trail.created(ready)
     setup = marketing_setup_get()
     if ready and relation_code_for(kind, setup) is not None:
-        contacts_create_for_records(kind, ready, setup=setup)
+        contacts_create_for_records(kind, ready, setup=setup, trail=trail, source=Source.SYNC)
     report.created += len(ready)
 
 

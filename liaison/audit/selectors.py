@@ -1,0 +1,52 @@
+"""Reads of the audit trail: the history of one contact, customer, vendor or bank account."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import QuerySet
+
+from liaison.audit.models import AuditEntry, Entity
+from liaison.audit.trail import entity_of
+from liaison.banking.models import BankAccount
+from liaison.contacts.models import Contact
+from liaison.core.errors import NotFound
+from liaison.purchases.models import Vendor
+from liaison.sales.models import Customer
+
+MODELS: dict[str, type[models.Model]] = {
+    Entity.CONTACT: Contact,
+    Entity.CUSTOMER: Customer,
+    Entity.VENDOR: Vendor,
+    Entity.BANK_ACCOUNT: BankAccount,
+}
+CARD_LIMIT = 50  # entries a card shows before its "more" link
+
+
+def audit_for_record(record: models.Model) -> QuerySet[AuditEntry]:
+    """A record's history, newest first. Found by its key, so it follows a new number."""
+    return AuditEntry.objects.filter(entity=entity_of(record), entity_pk=record.pk).order_by("-id")
+
+
+def audit_for(entity: str, number: str) -> QuerySet[AuditEntry]:
+    """The history of the record of ``entity`` with this number, newest first; for a deleted
+    record, the entries written under that number. E-10 when there is neither."""
+    record = MODELS[entity]._default_manager.filter(number=number).first()
+    if record is not None:
+        return audit_for_record(record)
+    entries = AuditEntry.objects.filter(entity=entity, number=number).order_by("-id")
+    if not entries.exists():
+        raise NotFound(f"{Entity(entity).label} {number} does not exist and has no history.")
+    return entries
+
+
+def audit_page(
+    entries: QuerySet[AuditEntry], *, before: int | None = None, limit: int = CARD_LIMIT
+) -> tuple[list[AuditEntry], int | None]:
+    """Up to ``limit`` entries older than the entry ``before`` (newest first), and the key to
+    ask for the next page with (None on the last page). Keyset on the key: no OFFSET."""
+    if before is not None:
+        entries = entries.filter(pk__lt=before)
+    rows = list(entries[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].pk if more and rows else None)

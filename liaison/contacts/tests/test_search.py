@@ -1,0 +1,164 @@
+"""Contact search through its indexes (trigram on PostgreSQL, FTS5 on SQLite) stays in step."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from liaison.contacts import search
+from liaison.contacts.models import Contact
+from liaison.contacts.schemas import text_search
+from liaison.contacts.selectors import contact_list
+from liaison.contacts.services import contact_create, contact_delete, contact_update
+from liaison.relations.bulk import contacts_bulk_update
+from liaison.sales.models import Customer
+from liaison.sales.services import customer_create_from_contact, customer_update
+from tests.api_client import ApiClient
+
+
+def found(text: str) -> list[str]:
+    return list(contact_list().filter(text_search(text)).values_list("number", flat=True))
+
+
+def assert_index_in_step() -> None:
+    """SQLite: the FTS index holds exactly the rows' current values (FTS5's own check)."""
+    if connection.vendor != "sqlite":
+        return
+    assert search.sqlite_triggers(connection) == set(search._TRIGGERS)
+    with connection.cursor() as cur:
+        table = search.FTS_TABLE
+        cur.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.fixture
+def nordlys() -> Contact:
+    contact_create(data={"name": "Alpine Ski House", "city": "Bergen", "country_code": "NO"})
+    return contact_create(
+        data={
+            "name": "Nordlys Fiskeri AS",
+            "city": "Tromsø",
+            "country_code": "NO",
+            "phone_no": "+47 77 60 12 34",
+            "mobile_phone_no": "900 11 222",
+            "email": "Post@Nordlys-Fiskeri.example.no",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lys fisk",  # name substring, any case
+        "NORDLYS",
+        "77601234",  # phone digits without the country code
+        "+47 776 01 234",  # phone in another grouping
+        "(0047) 77-60-12-34",  # international prefix written out
+        "90011222",  # mobile
+        "post@nordlys",  # e-mail, any case
+        "FISKERI.EXAMPLE",
+        "romsø",  # city, non-ASCII
+        "60 12",  # the phone as typed
+    ],
+)
+def test_search_finds_a_contact_by_name_phone_email_or_city(nordlys: Contact, text: str) -> None:
+    # when / then
+    assert found(text) == [nordlys.number]
+    assert_index_in_step()
+
+
+@pytest.mark.parametrize("text", ["qq", "xyz", "TROMSØ Z", '"', "%", "_a_", "12345"])
+def test_search_finds_nothing_that_does_not_match(nordlys: Contact, text: str) -> None:
+    assert nordlys.number not in found(text)
+
+
+def test_short_text_falls_back_to_a_scan(nordlys: Contact) -> None:
+    # given two-letter text the trigram index cannot match
+    # then the search still finds substrings (both names hold "s", one "ly")
+    assert found("ly") == [nordlys.number]
+    assert len(found("s")) == 2
+
+
+def test_search_follows_an_edit(nordlys: Contact) -> None:
+    # when
+    contact_update(contact=nordlys, data={"name": "Havbris Sjømat AS", "email": "hei@havbris.no"})
+    # then
+    assert found("nordlys") == []
+    assert found("bris sjø") == [nordlys.number]
+    assert found("hei@havbris") == [nordlys.number]
+    assert_index_in_step()
+
+
+def test_search_follows_a_bulk_update_and_synchronisation(nordlys: Contact) -> None:
+    # given a customer linked to the contact
+    customer, _ = customer_create_from_contact(contact=nordlys, template_code="")
+    # when the bulk edit (one UPDATE per chunk) changes the phone
+    report = contacts_bulk_update({nordlys.number: {"phone_no": "+47 21 09 87 65"}})
+    assert report.updated == 1
+    # then
+    assert found("21098765") == [nordlys.number]
+    assert found("77601234") == []
+    # when a change of the customer reaches the contact through the engine's set-based write
+    customer_update(customer=Customer.objects.get(pk=customer.pk), data={"city": "Vardø"})
+    # then
+    assert found("vardø") == [nordlys.number]
+    assert found("tromsø") == []
+    assert_index_in_step()
+
+
+def test_search_forgets_a_deleted_contact(nordlys: Contact) -> None:
+    contact_delete(contact=nordlys)
+    assert found("nordlys") == []
+    assert_index_in_step()
+
+
+def test_search_pages_with_a_cursor_in_number_order() -> None:
+    # given 5 contacts that match and 1 that does not
+    for i in range(5):
+        contact_create(data={"name": f"Fjord Cargo {i}"})
+    contact_create(data={"name": "Other"})
+    api = ApiClient()
+    # when
+    first = api.get("/contacts?q=fjord%20car&limit=3").json()
+    second = api.get(f"/contacts?q=fjord%20car&limit=3&cursor={first['next_cursor']}").json()
+    # then
+    names = [c["name"] for c in first["items"] + second["items"]]
+    assert names == [f"Fjord Cargo {i}" for i in range(5)]
+    assert second["next_cursor"] is None
+
+
+def test_a_broad_search_finds_the_same_rows(
+    nordlys: Contact, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a search that matches more candidates than the index narrows usefully
+    for i in range(3):
+        contact_create(data={"name": f"Nordlys Marine {i}"})
+    narrow = found("nordlys")
+    monkeypatch.setattr(search, "BROAD", 2)
+    # when / then
+    assert found("nordlys") == narrow and len(narrow) == 4
+    assert found("+47 77 60 12 34") == [nordlys.number]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_index_survives_a_flush() -> None:
+    # given a transactional test, whose database Django empties with DELETEs afterwards
+    contact = contact_create(data={"name": "Flush Test AS"})
+    # then the search works and the index follows the emptying (checked at the next test)
+    assert found("flush tes") == [contact.number]
+    assert_index_in_step()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_sqlite_search_uses_the_fts_table_for_three_characters_or_more(
+    nordlys: Contact,
+) -> None:
+    assert "json_each" in str(contact_list().filter(text_search("abc")).query)
+    assert "json_each" not in str(contact_list().filter(text_search("ab")).query)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_postgresql_has_the_trigram_indexes() -> None:
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'contacts_contact'")
+        names = {row[0] for row in cur.fetchall()}
+    assert {name for name, _ in search.PG_INDEXES} <= names

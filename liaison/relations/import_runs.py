@@ -1,0 +1,181 @@
+"""Crash-safe CSV imports: one ``ImportRun`` per import of a file, so a killed import resumes.
+
+A file is known by its content (SHA-256 and size), not by its path: a copy or a moved file is
+the same import, an edited file a new one. Each committed chunk also writes the run's last row
+and counts, in the chunk's transaction. An unfinished run of the same file makes a plain import
+refuse (``import_interrupted``): ``--resume`` goes on after its last committed row, ``--restart``
+imports the whole file again. Refusing, rather than resuming by itself, because both silent
+choices can be wrong: a blank number in a committed row would be created twice by a restart,
+and a user who deleted records since would not get them back from a resume.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from liaison.core.liveness import owner_gone, this_runner
+from liaison.relations.csvio import ImportCheckpoint, ImportResult
+from liaison.relations.errors import ImportInterrupted, RunNotResumable, RunTakenOver
+from liaison.relations.models import ImportRun, JobStatus
+
+Mode = Literal["new", "resume", "restart"]
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class FileFingerprint:
+    """A file's SHA-256, size in bytes and line count (one pass over its bytes)."""
+
+    sha256: str
+    size: int
+    lines: int
+
+
+def file_fingerprint(path: str) -> FileFingerprint:
+    digest = hashlib.sha256()
+    size = lines = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+            lines += block.count(b"\n")
+    return FileFingerprint(digest.hexdigest(), size, lines)
+
+
+def _owned(run_pk: int, attempt: int) -> QuerySet[ImportRun]:
+    """The run's row while ``attempt`` is still the current one (the fencing token)."""
+    return ImportRun.objects.filter(pk=run_pk, attempt=attempt)
+
+
+def _claim(run: ImportRun) -> int:
+    runner = this_runner()
+    if not _owned(run.pk, run.attempt).update(
+        status=JobStatus.RUNNING,
+        host=runner.host,
+        pid=runner.pid,
+        attempt=F("attempt") + 1,
+        heartbeat_at=timezone.now(),
+        error="",
+        finished_at=None,
+    ):
+        raise RunTakenOver(f"Import run {run.pk} was resumed by another process meanwhile.")
+    return run.attempt + 1
+
+
+def _is_live(run: ImportRun) -> bool:
+    return run.status != JobStatus.FAILED and not owner_gone(run.host, run.pid, run.heartbeat_at)
+
+
+@transaction.atomic
+def import_run_begin(
+    *, kind: str, file_name: str, fingerprint: FileFingerprint, chunk_size: int, mode: Mode
+) -> tuple[ImportRun, int]:
+    """Start, resume or restart the import of a file; returns the run and this attempt.
+
+    ``new`` refuses when an earlier import of the same content stopped after committing rows;
+    ``resume`` goes on with it (or starts a new run when there is none); ``restart`` retires it
+    and starts again from row 1. An import of the same file still at work elsewhere is refused.
+    """
+    unfinished = list(
+        ImportRun.objects.filter(
+            kind=kind, sha256=fingerprint.sha256, size=fingerprint.size, status__in=UNFINISHED
+        ).order_by("-pk")
+    )
+    live = next((run for run in unfinished if _is_live(run)), None)
+    if live is not None:
+        raise RunNotResumable(
+            f"{file_name} is being imported by process {live.pid} on {live.host} (import run "
+            f"{live.pk}, row {live.rows}): wait for it to finish, or stop that process first."
+        )
+    latest = unfinished[0] if unfinished else None
+    if mode == "resume" and latest is not None:
+        attempt = _claim(latest)
+        # Read after the claim: no earlier owner can move the run's last row any more.
+        return ImportRun.objects.get(pk=latest.pk), attempt
+    if mode == "new" and latest is not None and latest.rows:
+        raise ImportInterrupted(
+            f"An import of this file (run {latest.pk}) stopped after row {latest.rows}: run it "
+            "again with --resume to go on from there, or with --restart to import every row "
+            "again (rows with a blank number would then be created twice)."
+        )
+    runner = this_runner()
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name[-500:],
+        sha256=fingerprint.sha256,
+        size=fingerprint.size,
+        chunk_size=chunk_size,
+        status=JobStatus.RUNNING,
+        host=runner.host,
+        pid=runner.pid,
+        attempt=1,
+        heartbeat_at=timezone.now(),
+    )
+    for old in unfinished:  # fenced off: a late write of their old owners would be refused
+        _owned(old.pk, old.attempt).update(
+            status=JobStatus.FAILED,
+            attempt=F("attempt") + 1,
+            error=f"Replaced by import run {run.pk}.",
+            finished_at=timezone.now(),
+        )
+    return run, 1
+
+
+def import_run_position(run: ImportRun) -> ImportCheckpoint | None:
+    """Where a resumed run goes on from: its last committed row and counts (None: row 1)."""
+    if not run.rows:
+        return None
+    return ImportCheckpoint(
+        rows=run.rows,
+        created=run.created,
+        updated=run.updated,
+        unchanged=run.unchanged,
+        failed=run.failed,
+    )
+
+
+def import_run_checkpoint(run_pk: int, attempt: int) -> Callable[[ImportCheckpoint], None]:
+    """The checkpoint for ``csv_import``: writes the run's progress in the chunk's transaction,
+    and refuses (rolling the chunk back) if another process took the run over."""
+
+    def checkpoint(where: ImportCheckpoint) -> None:
+        if not _owned(run_pk, attempt).update(
+            rows=where.rows,
+            created=where.created,
+            updated=where.updated,
+            unchanged=where.unchanged,
+            failed=where.failed,
+            heartbeat_at=timezone.now(),
+        ):
+            raise RunTakenOver(f"Import run {run_pk} was resumed by another process: stopping.")
+
+    return checkpoint
+
+
+def import_run_finish(run_pk: int, attempt: int, result: ImportResult) -> None:
+    """Mark the run done with its final counts (over every attempt)."""
+    now = timezone.now()
+    _owned(run_pk, attempt).update(
+        status=JobStatus.DONE,
+        rows=result.rows,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        failed=result.failed,
+        heartbeat_at=now,
+        finished_at=now,
+    )
+
+
+def import_run_fail(run_pk: int, attempt: int, error: str) -> None:
+    """Mark the run failed; it keeps its last committed row, so it can be resumed."""
+    _owned(run_pk, attempt).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )

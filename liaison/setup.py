@@ -1,0 +1,16 @@
+"""The whole default setup ``liaison init`` makes: linking (relations), interaction logging and
+documents. Idempotent."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from liaison.documents.setup import documents_setup_init
+from liaison.interactions.services import interactions_setup_init
+from liaison.relations.services import setup_init
+
+
+@transaction.atomic
+def setup_all() -> list[str]:
+    """Returns what it created, for the command's message."""
+    return [*setup_init(), *interactions_setup_init(), *documents_setup_init()]
