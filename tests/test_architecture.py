@@ -67,3 +67,30 @@ def test_no_signals_anywhere() -> None:
     for path in ROOT.rglob("*.py"):
         text = path.read_text()
         assert "django.db.models.signals" not in text and "receiver(" not in text, path
+
+
+def test_the_interaction_log_is_written_only_by_its_services() -> None:
+    """Append-only: entries are created in interactions/services.py; the only updates there
+    re-point which contact an entry hangs under (R-E2, R-L4); nothing deletes an entry."""
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            chain = ast.unparse(node.func.value)
+            if "InteractionLogEntry" not in chain and "entries" not in chain:
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if node.func.attr == "delete":
+                offenders.append(where)
+            if node.func.attr in {"update", "bulk_update"}:
+                keys = {k.arg for k in node.keywords}
+                if path.relative_to(ROOT).as_posix() != "interactions/services.py" or not keys <= {
+                    "contact",
+                    "contact_id",
+                    "contact_company",
+                }:
+                    offenders.append(where)
+    assert offenders == []

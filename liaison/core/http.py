@@ -86,7 +86,13 @@ def page(
 ) -> tuple[list[Any], str | None]:
     """Keyset pagination on a unique key: the items after ``cursor`` and the next cursor."""
     if cursor:
-        qs = qs.filter(**{f"{key}__gt": decode_cursor(cursor)})
+        value = decode_cursor(cursor)
+        if key == "id" and not value.isdigit():
+            raise ValidationFailed(
+                "The cursor is not valid: use the next_cursor of a previous page.",
+                fields={"cursor": ["Not a cursor this API issued."]},
+            )
+        qs = qs.filter(**{f"{key}__gt": value})
     items = list(qs.order_by(key)[: limit + 1])
     more = len(items) > limit
     items = items[:limit]

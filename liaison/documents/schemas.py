@@ -153,6 +153,9 @@ DOCUMENT_IN: dict[str, type[Any]] = {"sales": SalesDocumentIn, "purchase": Purch
 
 
 class _DocumentPatchBase(StrictIn):
+    template_code: str | None = Field(
+        None, max_length=20, description="a prospect quote's template ('' for none)"
+    )
     document_date: datetime.date | None = Field(None, strict=False)
     description: str | None = Field(None, max_length=100)
     currency_code: str | None = Field(None, max_length=10)

@@ -21,6 +21,7 @@ from liaison.core.update import (
     model_update,
     refuse_nulls,
     refuse_unknown,
+    snapshot,
 )
 from liaison.documents.errors import (
     DocumentNotOpen,
@@ -161,17 +162,39 @@ def document_create(
 def document_update(
     *, header: Any, data: dict[str, Any], expected_version: int | None = None
 ) -> Any:
-    """Edit an open document's date, description, currency or salesperson (purchaser)."""
+    """Edit an open document's date, description, currency or salesperson (purchaser); on a
+    prospect quote, ``template_code`` chooses the template its customer (vendor) will be made
+    from (R-M6 d)."""
     side = side_of(header)
     header = _lock(header)
     _check_open(header)
+    data = dict(data)
+    code = data.pop("template_code", None)
+    before = snapshot(header)
+    if code is not None:
+        _choose_template(side, header, code)
     model_update(
         header,
         data,
         allowed=HEADER_FIELDS | {side.person_code},
         expected_version=expected_version,
+        before=before,
     )
     return header
+
+
+def _choose_template(side: Side, header: Any, code: str) -> None:
+    if header.document_type != "quote":
+        raise NotAQuote(f"{header.number} is not a quote: only a prospect quote has a template.")
+    template = side.template_model._default_manager.filter(code=code).first() if code else None
+    if code and template is None:
+        raise NotFound(
+            f"Template {code} does not exist: choose one of the {side.kind} templates.",
+            fields={"template_code": ["Unknown template."]},
+        )
+    for role in (side.party, side.bill):
+        if getattr(header, f"{side.record_field(role)}_id") is None:
+            setattr(header, side.template_field(role), template)
 
 
 @transaction.atomic

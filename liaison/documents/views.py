@@ -32,6 +32,7 @@ from liaison.documents.services import (
     document_print,
     document_release,
     document_reopen,
+    document_update,
 )
 from liaison.documents.setup import company_information_update
 from liaison.documents.sides import SIDES, Side
@@ -108,6 +109,7 @@ def _detail_context(side: Side, header: Any, form: LineForm | None = None) -> di
             "email": getattr(header, f"{side.party}_email"),
         },
         "record_path": "customers" if side.kind == "customer" else "vendors",
+        "template_choices": list(side.template_model._default_manager.order_by("code")),
         "form": form or LineForm(),
         "email_form": EmailForm(),
         "entries": list(interaction_list(document_number=header.number)[:20]),
@@ -305,3 +307,18 @@ def setup_view(request: HttpRequest) -> HttpResponse:
         "section": "setup",
     }
     return render(request, "documents/setup.html", context)
+
+
+@role_required(EDITOR)
+@require_POST
+def template_view(request: HttpRequest, side: str, number: str) -> HttpResponse:
+    """Choose the template a prospect quote's customer (vendor) will be made from."""
+    s = _side(side)
+    try:
+        document_update(
+            header=document_get(s, number), data={"template_code": request.POST.get("template", "")}
+        )
+        messages.success(request, "Template chosen.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _card(request, s, number)

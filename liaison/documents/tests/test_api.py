@@ -136,3 +136,12 @@ def test_interaction_setup_is_admin_only(api: ApiClient) -> None:
     assert response.status_code == 200 and response.json()["sales_quotes"] == ""
     bad = admin.patch("/interaction-template-setup", {"sales_quotes": "NOPE"})
     assert bad.status_code == 404
+
+
+def test_a_forged_cursor_on_the_interaction_log_gives_422(api: ApiClient) -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b"abc").decode().rstrip("=")
+    response = api.get(f"/interactions?cursor={forged}")
+    assert response.status_code == 422 and response.json()["code"] == "validation_failed"
+    assert api.get(f"/emails?cursor={forged}").status_code == 422

@@ -415,3 +415,81 @@ def test_demo_documents_load_quotes_orders_and_interactions() -> None:
     made = documents_demo_load()
     assert made == {"sales documents": 5, "interactions": 3}
     assert SalesHeader.objects.filter(sell_to_customer__isnull=True).count() == 2
+
+
+def test_quote_naming_another_contacts_customer_is_refused(company: Contact) -> None:
+    # given: the contact has its own customer; the quote names someone else's (E-27)
+    _customer_of(company)
+    other = contact_create(data={"name": "Fabrikam"})
+    theirs = _customer_of(other)
+    # when
+    with pytest.raises(DomainError) as caught:
+        document_create(side=SALES, document_type="quote", record=theirs, contact=company)
+    # then
+    assert caught.value.code == "contact_not_related_to_record"
+    assert not SalesHeader.objects.exists()
+
+
+def test_purchase_quote_checks_the_vendors_contact_too(company: Contact) -> None:
+    # given: E-28v applies to every purchase document type, quotes included
+    other = contact_create(data={"name": "Fabrikam"})
+    vendor, _ = record_create_from_contact("vendor", contact=other)
+    # when
+    with pytest.raises(DomainError) as caught:
+        document_create(side=PURCHASE, document_type="quote", record=vendor, contact=company)
+    # then
+    assert caught.value.code == "contact_of_other_company"
+    assert not PurchaseHeader.objects.exists()
+
+
+def test_unique_template_matching_territory_and_country_is_proposed(company: Contact) -> None:
+    from liaison.relations.templates import template_create
+
+    # given: one template matches the contact's type, territory and country exactly
+    template_create(
+        kind="customer",
+        code="NORTH-NO",
+        data={"contact_type": "company", "territory_code": "NORTH", "country_code": "NO"},
+    )
+    # when
+    quote = document_create(side=SALES, document_type="quote", contact=company)
+    # then
+    assert quote.sell_to_customer_template.code == "NORTH-NO"
+
+
+def test_releasing_a_prospect_quote_creates_its_customer(company: Contact) -> None:
+    quote = document_create(side=SALES, document_type="quote", contact=company, lines=LINES)
+    document_release(header=quote)
+    quote.refresh_from_db()
+    assert quote.status == "released"
+    assert quote.sell_to_customer == Customer.objects.get()
+
+
+def test_choosing_another_template_for_a_prospect_quote(company: Contact) -> None:
+    from liaison.documents.services import document_update
+
+    quote = document_create(side=SALES, document_type="quote", contact=company, lines=LINES)
+    document_update(header=quote, data={"template_code": "CUST-PERSON"})
+    quote.refresh_from_db()
+    assert quote.sell_to_customer_template.code == "CUST-PERSON"
+    assert quote.bill_to_customer_template.code == "CUST-PERSON"
+    with pytest.raises(DomainError) as caught:
+        document_update(header=quote, data={"template_code": "NOPE"})
+    assert caught.value.code == "not_found"
+    quote.refresh_from_db()
+    assert quote.sell_to_customer_template.code == "CUST-PERSON"
+
+
+def test_logging_for_a_customer_without_a_contact_is_skipped(company: Contact) -> None:
+    # given: a customer created while synchronisation was off has no contact (R-N4)
+    from liaison.relations.models import MarketingSetup
+
+    MarketingSetup.objects.filter(pk=1).update(bus_rel_code_for_customers=None)
+    loner = customer_create(data={"name": "No contact"})
+    order = document_create(side=SALES, document_type="order", record=loner)
+    # when
+    document_print(header=order)
+    # then: printed, nothing logged, nothing else changed
+    order.refresh_from_db()
+    assert order.no_printed == 1
+    assert not InteractionLogEntry.objects.exists()

@@ -127,3 +127,12 @@ def test_pages_for_numbers_that_do_not_exist_answer_404(web: Client) -> None:
     assert web.get("/contacts/NOPE/").status_code == 404
     assert web.get("/documents/sales/NOPE/").status_code == 404
     assert web.post("/documents/sales/new/", {"contact": "NOPE"}).status_code == 404
+
+
+def test_choose_the_template_of_a_prospect_quote_on_its_card(web: Client, company: Contact) -> None:
+    web.post("/documents/sales/new/", {"contact": company.number, "type": "quote"})
+    quote = SalesHeader.objects.get()
+    web.post(f"/documents/sales/{quote.number}/template/", {"template": "CUST-PERSON"})
+    quote.refresh_from_db()
+    assert quote.sell_to_customer_template is not None
+    assert quote.sell_to_customer_template.code == "CUST-PERSON"
