@@ -69,3 +69,50 @@ def test_crossing_edits_of_a_contact_and_its_customer_lose_nothing() -> None:
     assert drift_find() == []
     contact.refresh_from_db()
     assert contact.version == 1 + 20 + 20  # every edit applied once on the contact
+
+
+def test_optimistic_writers_either_apply_or_are_refused_and_lose_nothing() -> None:
+    """8 writers read a record, then write with the version they read (as the API's If-Match
+    and the UI's stale-form check do): each write applies or is refused as a conflict; no
+    applied write is lost. LIAISON_CONCURRENCY_EDITS sets the edits per writer (default 5)."""
+    import os
+
+    from liaison.core.errors import StaleVersion
+
+    _needs_server_database()
+    edits = int(os.environ.get("LIAISON_CONCURRENCY_EDITS", "5"))
+    customer = customer_create(data={"name": "Shared"})
+    contact = Contact.objects.get(relations__customer=customer)
+
+    def job(i: int) -> tuple[int, int]:
+        applied = refused = 0
+        for j in range(edits):
+            try:
+                if i % 2:
+                    fresh = Contact.objects.get(pk=contact.pk)
+                    contact_update(
+                        contact=fresh,
+                        data={"city": f"City {i}-{j}"},
+                        expected_version=fresh.version,
+                    )
+                else:
+                    record = Customer.objects.get(pk=customer.pk)
+                    customer_update(
+                        customer=record,
+                        data={"phone_no": f"+47 22 00 {i:02d} {j:02d}"},
+                        expected_version=record.version,
+                    )
+                applied += 1
+            except StaleVersion:
+                refused += 1
+        return applied, refused
+
+    results: list[tuple[int, int]] = _parallel(8, job)  # type: ignore[assignment]
+    applied = sum(a for a, _ in results)
+    refused = sum(r for _, r in results)
+    print(f"\n8 writers x {edits} edits: {applied} applied, {refused} refused as conflicts")
+    # then every write either applied or was refused, and every applied one is in the versions
+    assert applied + refused == 8 * edits and applied > 0
+    contact.refresh_from_db()
+    assert contact.version == 1 + applied
+    assert drift_find() == []
