@@ -305,3 +305,14 @@ def test_text_with_nul_characters_is_refused_on_every_backend(api: ApiClient) ->
         response = api.post(path, body)
         assert response.status_code == 422, path
     assert Contact.objects.count() == 0
+
+
+def test_reading_a_contact_with_a_token_costs_two_queries(
+    company: Contact, django_assert_num_queries
+) -> None:
+    # given: the token, its user and the user's role come in one query, the contact in one
+    api = ApiClient(role="viewer", username="reader")
+    # when / then
+    with django_assert_num_queries(2):
+        response = api.get(f"/contacts/{company.number}")
+    assert response.status_code == 200

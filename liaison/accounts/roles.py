@@ -13,13 +13,23 @@ ROLES = (VIEWER, EDITOR, ADMIN)
 RANK = {VIEWER: 1, EDITOR: 2, ADMIN: 3}
 
 
+_HELD = "_liaison_roles"
+
+
+def remember_roles(user: AbstractBaseUser, names: set[str]) -> None:
+    """Attach the role groups a query already read, so ``role_of`` needs no query of its own."""
+    setattr(user, _HELD, names)
+
+
 def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
     """The highest role the user holds, or None (not signed in, or no role at all)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if getattr(user, "is_superuser", False):
         return ADMIN
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    names = getattr(user, _HELD, None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
     held = [role for role in ROLES if role in names]
     return max(held, key=RANK.__getitem__) if held else None
 

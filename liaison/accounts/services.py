@@ -8,10 +8,11 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from liaison.accounts.models import ApiToken
-from liaison.accounts.roles import EDITOR, ROLES, VIEWER
+from liaison.accounts.roles import EDITOR, ROLES, VIEWER, remember_roles
 from liaison.core.errors import NotFound
 
 
@@ -54,13 +55,20 @@ def token_revoke(*, prefix: str) -> ApiToken:
 
 def token_authenticate(secret: str) -> ApiToken | None:
     """The active token matching ``secret``, with its user, or None."""
+    # The user's role groups come in the same query: one query per API request for auth.
+    held = {
+        f"holds_{role}": Exists(Group.objects.filter(user=OuterRef("user_id"), name=role))
+        for role in ROLES
+    }
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_hash(secret), revoked_at__isnull=True)
+        .annotate(**held)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
+    remember_roles(token.user, {role for role in ROLES if getattr(token, f"holds_{role}")})
     return token
 
 
