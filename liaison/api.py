@@ -203,3 +203,25 @@ api.add_router("/sales-documents", document_routers["sales"])
 api.add_router("/purchase-documents", document_routers["purchase"])
 api.add_router("", interactions_router)
 api.add_router("", documents_setup_router)
+
+
+class SingleQueryValuesMiddleware:
+    """Every API query parameter holds one value: ``?q=a&q=b`` is refused (422) rather than
+    silently reduced to its last value, as unknown fields and loose types are."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/v1/"):
+            repeated = sorted(k for k, v in request.GET.lists() if len(v) > 1)
+            if repeated:
+                return problem(
+                    request,
+                    422,
+                    "validation_failed",
+                    f"Give each query parameter once: {', '.join(repeated)} repeated.",
+                    errors={k: ["Given more than once."] for k in repeated},
+                )
+        response: HttpResponse = self.get_response(request)
+        return response

@@ -316,3 +316,9 @@ def test_reading_a_contact_with_a_token_costs_two_queries(
     with django_assert_num_queries(2):
         response = api.get(f"/contacts/{company.number}")
     assert response.status_code == 200
+
+
+def test_a_query_parameter_given_twice_is_refused(api: ApiClient) -> None:
+    response = api.get("/contacts?q=a&q=b")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"q": ["Given more than once."]}
