@@ -14,7 +14,11 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
+from schemathesis.specs.openapi.checks import (
+    ignored_auth,
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from liaison.accounts.services import token_create
 from liaison.wsgi import application
@@ -56,4 +60,11 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, bearer: dict[str, s
     # documented 4xx, so "schema-valid data is accepted" is not a property of this API; the
     # authentication check needs a second, unauthenticated call the WSGI transport cannot
     # make per case (tests/test_api.py covers 401 for every resource).
-    case.call_and_validate(headers=bearer, excluded_checks=[positive_data_acceptance, ignored_auth])
+    # A query string has no types: a "negative" array or object of one item is sent as plain
+    # text (``?q=false``), which is a valid value of our string parameters, so "negative data is
+    # rejected" cannot hold for query-only operations (a parameter given twice is refused: 422,
+    # tests/test_api.py). Request bodies keep the check.
+    excluded = [positive_data_acceptance, ignored_auth]
+    if case.method == "GET":
+        excluded.append(negative_data_rejection)
+    case.call_and_validate(headers=bearer, excluded_checks=excluded)

@@ -145,3 +145,26 @@ def test_a_forged_cursor_on_the_interaction_log_gives_422(api: ApiClient) -> Non
     response = api.get(f"/interactions?cursor={forged}")
     assert response.status_code == 422 and response.json()["code"] == "validation_failed"
     assert api.get(f"/emails?cursor={forged}").status_code == 422
+
+
+def test_document_list_costs_the_same_queries_for_more_documents(
+    api: ApiClient, company: Contact
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_for(n: int) -> int:
+        for _ in range(n):
+            api.post(
+                "/sales-documents",
+                {
+                    "document_type": "quote",
+                    "contact_number": company.number,
+                    "lines": [{"description": "A"}, {"description": "B"}],
+                },
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/sales-documents?limit=500").status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count_for(2) == count_for(6)
