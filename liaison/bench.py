@@ -189,10 +189,10 @@ def _run_w3(n: int, numbers: list[str]) -> None:
     from liaison.relations.bulk import contacts_bulk_update
 
     report = contacts_bulk_update(
-        {
-            number: {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"}
+        (
+            (number, {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"})
             for i, number in enumerate(numbers)
-        },
+        ),
         chunk_size=1000,
     )
     assert report.updated == n and report.written.total() == 3 * n, report.describe()

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -47,23 +48,32 @@ _NAME_PARTS = ("first_name", "middle_name", "surname")
 
 
 def contacts_bulk_update(
-    changes: Mapping[str, Mapping[str, Any]], *, chunk_size: int = 1000
+    changes: Mapping[str, Mapping[str, Any]] | Iterable[tuple[str, Mapping[str, Any]]],
+    *,
+    chunk_size: int = 1000,
 ) -> BulkReport:
     """Apply field changes to many contacts by number (the bulk edit): set-based per chunk.
 
     ``changes`` maps a contact number to its new field values (``company_number`` moves a
-    person). Each chunk is one transaction: the contacts are locked, derived and validated,
-    their changed columns written in one statement (``write_columns``), then ONE
-    ``sync_from_contacts`` call carries them to the linked records and persons. Unknown fields
-    are refused before anything is written; a contact that breaks a rule is reported and
+    person), or is an iterable of (number, values) pairs read one chunk at a time, so memory
+    stays flat however many contacts change. Each chunk is one transaction: the contacts are
+    locked, derived and validated, their changed columns written in one statement
+    (``write_columns``), then ONE ``sync_from_contacts`` call carries them to the linked
+    records and persons. Unknown fields are refused before anything is written (with an
+    iterable, before the chunk that holds them); a contact that breaks a rule is reported and
     skipped, the others are written.
     """
-    refuse_unknown(CONTACT_FIELDS, {k for data in changes.values() for k in data}, what="fields")
-    items = [Item(number, number.strip().upper(), data) for number, data in changes.items()]
+    if isinstance(changes, Mapping):
+        refuse_unknown(CONTACT_FIELDS, {k for d in changes.values() for k in d}, what="fields")
+        pairs: Iterator[tuple[str, Mapping[str, Any]]] = iter(changes.items())
+    else:
+        pairs = iter(changes)
     report = BulkReport()
-    for start in range(0, len(items), chunk_size):
+    while chunk := list(islice(pairs, chunk_size)):
+        refuse_unknown(CONTACT_FIELDS, {k for _, d in chunk for k in d}, what="fields")
+        items = [Item(number, number.strip().upper(), data) for number, data in chunk]
         with transaction.atomic():
-            report.merge(contacts_upsert_chunk(items[start : start + chunk_size], create=False))
+            report.merge(contacts_upsert_chunk(items, create=False))
     return report
 
 

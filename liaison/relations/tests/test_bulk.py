@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +12,7 @@ from liaison.banking.models import BankAccount
 from liaison.banking.services import bank_account_create_from_contact
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
-from liaison.core.errors import ValidationFailed
+from liaison.core.errors import DomainError, ValidationFailed
 from liaison.core.update import snapshot
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
@@ -207,3 +209,20 @@ def test_bulk_update_applies_the_contact_rules_per_contact() -> None:
     assert "it has business relations" in report.errors[1].message
     minor.refresh_from_db()
     assert minor.privacy_blocked
+
+
+def test_bulk_edit_reads_an_iterable_of_changes_a_chunk_at_a_time() -> None:
+    # given: pairs from a generator, with an unknown field in the second chunk
+    bulk_hub = contact_create(data={"name": "Hub Co"})
+    other = contact_create(data={"name": "Other Co"})
+
+    def pairs() -> Iterator[tuple[str, dict[str, str]]]:
+        yield bulk_hub.number, {"city": "Bergen"}
+        yield other.number, {"colour": "red"}
+
+    # when / then: the first chunk is written, the second refused before it is written
+    with pytest.raises(DomainError):
+        contacts_bulk_update(pairs(), chunk_size=1)
+    bulk_hub.refresh_from_db()
+    other.refresh_from_db()
+    assert bulk_hub.city == "Bergen" and other.city == ""
