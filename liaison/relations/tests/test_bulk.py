@@ -197,9 +197,11 @@ def test_bulk_update_applies_the_contact_rules_per_contact() -> None:
     minor = contact_create(data={"type": "person", "name": "Young One", "minor": True})
     (hub,) = _hubs(1)
     # when one would be unblocked and the other made a person
-    report = contacts_bulk_update(
-        {minor.number: {"privacy_blocked": False}, hub.number: {"type": "person"}}
-    )
+    changes: dict[str, dict[str, object]] = {
+        minor.number: {"privacy_blocked": False},
+        hub.number: {"type": "person"},
+    }
+    report = contacts_bulk_update(changes)
     # then both are refused, each with the rule's own message
     assert [(e.key, e.field) for e in report.errors] == [
         (minor.number, "privacy_blocked"),
