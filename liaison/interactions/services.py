@@ -89,8 +89,13 @@ def _contact_of(account: Account) -> Contact | None:
 
 
 def _entry(
-    contact: Contact, template: InteractionTemplate | None, **values: Any
+    contact: Contact,
+    template: InteractionTemplate | None,
+    overrides: dict[str, Any] | None = None,
+    **values: Any,
 ) -> InteractionLogEntry:
+    """Write one entry: the contact as it is now, the template's values, then ``overrides``
+    (a manual entry's own cost, duration, description ...)."""
     entry = InteractionLogEntry(
         contact=contact,
         contact_company=contact.company if contact.company_id else None,
@@ -106,6 +111,8 @@ def _entry(
         entry.information_flow = template.information_flow
         entry.initiated_by = template.initiated_by
         entry.description = entry.description or template.description
+    for name, value in (overrides or {}).items():
+        setattr(entry, name, value)
     full_clean_or_raise(entry)
     entry.save()
     return entry
@@ -179,26 +186,13 @@ def interaction_log_manual(
     contact = Contact.objects.select_related("company").get(pk=contact.pk)
     privacy_check(contact)
     template = interaction_template_get(template_code)
-    entry = InteractionLogEntry(
-        contact=contact,
-        contact_company=contact.company if contact.company_id else None,
-        contact_number=contact.number,
-        contact_name=contact.name,
-        interaction_template_code=template.code,
-        interaction_group_code=template.interaction_group_code,
-        cost=template.unit_cost,
-        duration_min=template.unit_duration_min,
-        information_flow=template.information_flow,
-        initiated_by=template.initiated_by,
-        description=template.description,
+    return _entry(
+        contact,
+        template,
+        data,
         salesperson_code=contact.salesperson_code,
         **_user_fields(user),
     )
-    for name, value in data.items():
-        setattr(entry, name, value)
-    full_clean_or_raise(entry)
-    entry.save()
-    return entry
 
 
 @transaction.atomic
