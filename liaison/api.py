@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -205,16 +205,19 @@ api.add_router("", interactions_router)
 api.add_router("", documents_setup_router)
 
 
-class SingleQueryValuesMiddleware:
-    """Every API query parameter holds one value: ``?q=a&q=b`` is refused (422) rather than
-    silently reduced to its last value, as unknown fields and loose types are."""
+class QueryParamsMiddleware:
+    """Every API query parameter holds one value (``?q=a&q=b`` is refused rather than silently
+    reduced to its last value), and no parameter or path holds a NUL character, which no
+    database stores or searches (PostgreSQL fails on it): both are 422, as unknown fields and
+    loose types are. A page asked with a NUL character gets 400."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/v1/"):
-            repeated = sorted(k for k, v in request.GET.lists() if len(v) > 1)
+            lists = list(request.GET.lists())
+            repeated = sorted(k for k, v in lists if len(v) > 1)
             if repeated:
                 return problem(
                     request,
@@ -223,5 +226,17 @@ class SingleQueryValuesMiddleware:
                     f"Give each query parameter once: {', '.join(repeated)} repeated.",
                     errors={k: ["Given more than once."] for k in repeated},
                 )
+            nul = sorted(k for k, v in lists if any("\x00" in x for x in v) or "\x00" in k)
+            if nul or "\x00" in request.path:
+                return problem(
+                    request,
+                    422,
+                    "validation_failed",
+                    "Text cannot contain NUL characters.",
+                    errors={k or "path": ["Text cannot contain NUL characters."] for k in nul}
+                    or {"path": ["Text cannot contain NUL characters."]},
+                )
+        elif "\x00" in request.path or any("\x00" in v for v in request.GET.values()):
+            return HttpResponseBadRequest("Text cannot contain NUL characters.")
         response: HttpResponse = self.get_response(request)
         return response

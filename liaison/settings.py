@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "liaison.audit.context.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "liaison.webutils.NotFoundMiddleware",
-    "liaison.api.SingleQueryValuesMiddleware",
+    "liaison.api.QueryParamsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it locks out repeated failed sign-ins.

@@ -322,3 +322,19 @@ def test_a_query_parameter_given_twice_is_refused(api: ApiClient) -> None:
     response = api.get("/contacts?q=a&q=b")
     assert response.status_code == 422
     assert response.json()["errors"] == {"q": ["Given more than once."]}
+
+
+def test_a_nul_character_in_a_query_or_path_is_refused(api: ApiClient) -> None:
+    response = api.get("/contacts?business_relation=a%00b")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "business_relation": ["Text cannot contain NUL characters."]
+    }
+    assert api.get("/contacts/CT%00X").status_code == 422
+
+
+def test_a_nul_character_in_a_page_query_is_a_bad_request(client: Client) -> None:
+    from liaison.accounts.services import user_create
+
+    client.force_login(user_create(username="web", password="pw", role="viewer"))  # type: ignore[arg-type]
+    assert client.get("/contacts/?q=a%00b").status_code == 400
