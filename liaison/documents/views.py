@@ -247,7 +247,6 @@ def email_view(request: HttpRequest, side: str, number: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return _card(request, s, number)
-    sent.refresh_from_db()
     if sent.status == "failed":
         messages.error(
             request, f"E-mail to {sent.to} failed: {sent.error}. It is kept; retry later."

@@ -16,8 +16,10 @@ from liaison.interactions.models import (
 
 
 def interaction_setup_get() -> InteractionTemplateSetup:
-    """The single setup row (an unsaved blank one before ``liaison init``)."""
-    return InteractionTemplateSetup.objects.filter(pk=1).first() or InteractionTemplateSetup(pk=1)
+    """The single setup row with its templates (an unsaved blank one before ``liaison init``)."""
+    templates = [f.name for f in InteractionTemplateSetup._meta.concrete_fields if f.is_relation]
+    found = InteractionTemplateSetup.objects.select_related(*templates).filter(pk=1).first()
+    return found or InteractionTemplateSetup(pk=1)
 
 
 def interaction_template_get(code: str) -> InteractionTemplate:

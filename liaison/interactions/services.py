@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
@@ -136,10 +137,9 @@ def interaction_log_document(
     Logs nothing when the setup field is blank or the account resolves to no contact (R-N4).
     """
     setup = interaction_setup_get()
-    template_id = getattr(setup, f"{SETUP_FIELD[DocumentType(document_type)]}_id", None)
-    if template_id is None:
+    template = getattr(setup, SETUP_FIELD[DocumentType(document_type)])
+    if template is None:
         return None
-    template = InteractionTemplate.objects.get(pk=template_id)
     contact = _contact_of(account)
     if contact is None:
         return None
@@ -327,7 +327,7 @@ def recipient_of(*, owner: str, default: str, override: str = "") -> str:
         )
     try:
         validate_emails(address)
-    except Exception as exc:
+    except ValidationError as exc:
         raise ValidationFailed(
             f'"{address}" is not a valid e-mail address.', fields={"to": ["Not an e-mail."]}
         ) from exc
@@ -356,7 +356,7 @@ def email_send(
     if setup.emails_id is not None:
         _entry(
             contact,
-            InteractionTemplate.objects.get(pk=setup.emails_id),
+            setup.emails,
             description=subject[:100],
             correspondence_type="email",
             subject=subject[:200],
