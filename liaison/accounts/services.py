@@ -7,13 +7,13 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.utils import timezone
 
 from liaison.accounts.models import ApiToken
 from liaison.accounts.roles import EDITOR, ROLES, VIEWER, remember_roles
 from liaison.core.errors import NotFound
+from liaison.core.reads import rows_where
 
 
 def _hash(key: str) -> str:
@@ -54,22 +54,38 @@ def token_revoke(*, prefix: str) -> ApiToken:
 
 
 def token_authenticate(secret: str) -> ApiToken | None:
-    """The active token matching ``secret``, with its user, or None."""
-    # The user's role groups come in the same query: one query per API request for auth.
-    held = {
-        f"holds_{role}": Exists(Group.objects.filter(user=OuterRef("user_id"), name=role))
-        for role in ROLES
-    }
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True)
-        .annotate(**held)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    """The active token matching ``secret``, with its user and the user's roles, or None.
+
+    Every API request pays for this, so it reads through ``core.reads`` (statements built once
+    per process): the token with its user, then the user's role groups. One ORM query with the
+    roles as ``Exists`` annotations spent about 1.5 ms building its SQL, more than both take.
+    """
+    found = rows_where(ApiToken, "key_hash", [_hash(secret)], related="user")
+    token = found[0] if found else None
+    if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    remember_roles(token.user, {role for role in ROLES if getattr(token, f"holds_{role}")})
+    remember_roles(token.user, _group_names(token.user.pk))
     return token
+
+
+def _group_names(user_pk: int) -> set[str]:
+    """The names of the user's groups, in one statement built once per process."""
+    through = get_user_model().groups.through
+    sql = _GROUPS_SQL.get(connection.vendor)
+    if sql is None:
+        qn = connection.ops.quote_name
+        groups, links = qn(Group._meta.db_table), qn(through._meta.db_table)
+        sql = (
+            f"SELECT {groups}.{qn('name')} FROM {groups} INNER JOIN {links} "
+            f"ON {links}.{qn('group_id')} = {groups}.{qn('id')} WHERE {links}.{qn('user_id')} = %s"
+        )
+        _GROUPS_SQL[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_pk])
+        return {row[0] for row in cursor.fetchall()}
+
+
+_GROUPS_SQL: dict[str, str] = {}
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 Services, the bulk writes and the engine add to a trail what they already know (the stored
 values they compared, the columns they write); ``save`` inserts the rows with one statement
-(``core.writes.insert_rows``), so recording costs one query per operation or chunk, whatever
+(``core.writes.insert_values``), so recording costs one query per operation or chunk, whatever
 the number of records. The trail is saved inside the operation's transaction: a
 rolled-back change leaves no entry. Imports models and the actor context only.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from liaison.audit.context import Actor, current_actor
 from liaison.audit.models import Action, AuditEntry
-from liaison.core.writes import insert_rows
+from liaison.core.writes import insert_values
 
 ENTITIES = {
     "contacts.contact": "contact",
@@ -43,6 +43,24 @@ SKIPPED = frozenset(
         "business_relation_summary",
     }
 )
+
+# The columns of a trail row, in the order ``Trail`` holds them.
+COLUMNS = (
+    "at",
+    "user_id",
+    "username",
+    "source",
+    "action",
+    "entity",
+    "entity_pk",
+    "number",
+    "field",
+    "old",
+    "new",
+    "origin_kind",
+    "origin_number",
+)
+_OLD, _NEW = COLUMNS.index("old"), COLUMNS.index("new")
 
 Origin = tuple[str, str]  # (entity, number) of the record a change came from
 _CURRENT: Any = object()  # "the value the object holds now"
@@ -92,8 +110,10 @@ class Trail:
     def __init__(self, actor: Actor | None = None) -> None:
         self.actor = actor or current_actor()
         self.at = timezone.now()
-        self.rows: list[AuditEntry] = []
-        self._refs: list[tuple[AuditEntry, str, _Ref]] = []
+        # Plain values in ``COLUMNS`` order: no model instance per row (an import of 1,000
+        # records writes 4,000 rows).
+        self.rows: list[list[Any]] = []
+        self._refs: list[tuple[list[Any], int, _Ref]] = []
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -111,24 +131,26 @@ class Trail:
         number: str | None = None,
     ) -> None:
         user_pk, username = self.actor.who()
-        row = AuditEntry(
-            at=self.at,
-            user_id=user_pk,
-            username=username,
-            source=source or self.actor.source,
-            action=action,
-            entity=entity_of(obj),
-            entity_pk=obj.pk,
-            number=number if number is not None else obj.number,  # type: ignore[attr-defined]
-            field=field,
-            origin_kind=origin[0] if origin else "",
-            origin_number=origin[1] if origin else "",
-        )
-        for side, value in (("old", old), ("new", new)):
+        row: list[Any] = [
+            self.at,
+            user_pk,
+            username,
+            source or self.actor.source,
+            action,
+            entity_of(obj),
+            obj.pk,
+            number if number is not None else obj.number,  # type: ignore[attr-defined]
+            field,
+            "",
+            "",
+            origin[0] if origin else "",
+            origin[1] if origin else "",
+        ]
+        for index, value in ((_OLD, old), (_NEW, new)):
             if isinstance(value, _Ref):
-                self._refs.append((row, side, value))
+                self._refs.append((row, index, value))
             else:
-                setattr(row, side, as_text(value))
+                row[index] = as_text(value)
         self.rows.append(row)
 
     def created(
@@ -219,7 +241,7 @@ class Trail:
     def save(self) -> int:
         """Insert the rows (the references resolved to numbers first); returns how many."""
         self._resolve()
-        count = insert_rows(self.rows)
+        count = insert_values(AuditEntry, COLUMNS, self.rows)
         self.rows = []
         return count
 
@@ -233,6 +255,6 @@ class Trail:
             label = "number" if any(f.name == "number" for f in model._meta.fields) else "pk"
             for pk, number in model._default_manager.filter(pk__in=pks).values_list("pk", label):
                 numbers[(model, pk)] = str(number)
-        for row, side, ref in self._refs:
-            setattr(row, side, numbers.get((ref.model, ref.pk), str(ref.pk)))
+        for row, index, ref in self._refs:
+            row[index] = numbers.get((ref.model, ref.pk), str(ref.pk))
         self._refs = []

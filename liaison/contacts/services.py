@@ -18,6 +18,7 @@ from liaison.contacts.naming import break_down_name, compose_name
 from liaison.core.errors import ValidationFailed
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
+from liaison.core.reads import row_for_update
 from liaison.core.update import (
     check_version,
     full_clean_or_raise,
@@ -219,7 +220,7 @@ def contact_update(
 
     Changes are detected against the stored row (product decision 4).
     """
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = row_for_update(Contact, contact.pk)
     before = snapshot(contact)
     if "type" in data:
         _check_type_change(contact, data["type"])
@@ -281,7 +282,7 @@ def contact_delete(*, contact: Contact, expected_version: int | None = None) -> 
     A company's persons are deleted with it. Customers and vendors whose primary contact it
     was lose that reference and their Contact text (BC behaviour). Returns the deleted numbers.
     """
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = row_for_update(Contact, contact.pk)
     check_version(contact, expected_version)
     family = list(Contact.objects.filter(Q(pk=contact.pk) | Q(company=contact)))
     pks = [c.pk for c in family]
@@ -316,7 +317,7 @@ def contact_delete(*, contact: Contact, expected_version: int | None = None) -> 
 def contact_renumber(*, contact: Contact, number: str) -> Contact:
     """R-F1: give a contact a new number. References are keys, so links, persons and primary
     contacts follow by themselves; no synchronisation runs. E-4 when the series forbids it."""
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = row_for_update(Contact, contact.pk)
     new = number.strip().upper()
     if not new:
         raise ValidationFailed(

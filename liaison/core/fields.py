@@ -7,6 +7,7 @@ model validation (``full_clean``) reports it against the right field.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 import pycountry
@@ -30,11 +31,14 @@ def validate_phone_chars(value: str) -> None:
         )
 
 
+@lru_cache(maxsize=4096)
 def phone_e164(value: str, country_code: str = "") -> str:
     """The E.164 form used for search, or '' when the number cannot be normalised.
 
     A number without ``+`` needs the record's country to be read; without one it stays
     unnormalised (search then falls back to its digits) rather than being refused.
+    Cached: a written record's number is read by its validator and by its normalising (and a
+    linked record's by the engine), and parsing is the costliest check of an import.
     """
     if not value or not value.strip():
         return ""

@@ -8,15 +8,18 @@ chunks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from liaison.audit.trail import Origin, Trail, origin_of
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name
 from liaison.core.numbering import numbers_draw, series_get
+from liaison.core.writes import insert_rows, insert_values
 from liaison.relations.errors import ContactAlreadyLinked, RecordAlreadyLinked
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.models import (
@@ -83,11 +86,17 @@ def _contact_numbers(setup: MarketingSetup, count: int) -> tuple[list[str], str]
     return numbers, series.code
 
 
-def contact_from_record(kind: str, record: models.Model, number: str, series: str) -> Contact:
-    """R-B3 / R-I4: a new contact holding the record's shared fields (defaults skipped)."""
+def contact_from_record(
+    kind: str, record: models.Model, number: str, series: str, now: datetime | None = None
+) -> Contact:
+    """R-B3 / R-I4: a new contact holding the record's shared fields (defaults skipped).
+
+    ``now``, the creation time, is shared by the contacts of one batch (one clock read and one
+    conversion for the database, instead of two per contact)."""
     fmap = FIELD_MAPS[kind]
     values: dict[str, Any] = {c: getattr(record, e) for c, e in (*fmap.both, *fmap.on_create)}
-    contact = Contact(number=number, no_series=series, **values)
+    now = now or timezone.now()
+    contact = Contact(number=number, no_series=series, created_at=now, modified_at=now, **values)
     if kind != "customer":
         contact.type = ContactType.COMPANY
     if not contact.search_name:
@@ -129,18 +138,17 @@ def contacts_create_for_records(
     # R-K1 for a new contact whose only row is this link (and for its new persons, who see
     # their company's rows): computed here instead of re-reading what was just written.
     summary = summary_of([(code.pk, kind, True)], {code.pk})
-    hubs = [contact_from_record(kind, r, n, series) for r, n in zip(records, numbers, strict=False)]
+    now = timezone.now()
+    hubs = [
+        contact_from_record(kind, r, n, series, now) for r, n in zip(records, numbers, strict=False)
+    ]
     for hub in hubs:
         hub.business_relation_summary = summary
-    Contact.objects.bulk_create(hubs, batch_size=500)
-    ContactBusinessRelation.objects.bulk_create(
-        [
-            ContactBusinessRelation(
-                contact=c, business_relation=code, link_to_table=kind, **{kind: r}
-            )
-            for c, r in zip(hubs, records, strict=True)
-        ],
-        batch_size=500,
+    insert_rows(hubs, keys_by="number")
+    insert_values(  # plain values: no instance per link
+        ContactBusinessRelation,
+        ("contact_id", "business_relation_id", "link_to_table", f"{kind}_id"),
+        [(c.pk, code.pk, kind, r.pk) for c, r in zip(hubs, records, strict=True)],
     )
     persons: list[Contact] = []
     person_origins: list[Origin] = []
@@ -149,6 +157,8 @@ def contacts_create_for_records(
         if person_wanted:
             name = record.contact  # type: ignore[attr-defined]
             person = Contact(
+                created_at=now,
+                modified_at=now,
                 number=next(person_numbers),
                 no_series=series,
                 type=ContactType.PERSON,
@@ -161,7 +171,7 @@ def contacts_create_for_records(
             inherit_into_person(person, hub, setup)
             persons.append(person)
             person_origins.append(origin_of(record))
-    Contact.objects.bulk_create(persons, batch_size=500)
+    insert_rows(persons, keys_by="number")
     if kind in ("customer", "vendor"):
         _set_primary_contacts(kind, records, hubs, persons)
     for record, hub in zip(records, hubs, strict=True):

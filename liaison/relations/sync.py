@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -28,6 +28,7 @@ from liaison.audit.trail import Origin, Trail, origin_of
 from liaison.contacts.models import BusinessRelationSummary, Contact, ContactType
 from liaison.contacts.naming import break_down_name
 from liaison.core import fields as field_rules
+from liaison.core.reads import rows_where, values_where
 from liaison.core.update import snapshot
 from liaison.core.writes import write_columns
 from liaison.purchases.models import Vendor
@@ -44,6 +45,13 @@ from liaison.sales.models import Customer
 BATCH_SIZE = 500
 # Columns derived from others; reports name the typed field instead.
 _DERIVED = frozenset({"phone_e164", "mobile_e164", "search_email", "search_name", "company_name"})
+# The company fields a person may take over (R-D5): name, codes, address, communication.
+_PERSON_INHERITED = (
+    "name",
+    *(name for name, _ in INHERITED_CODES),
+    *ADDRESS_FIELDS,
+    *COMMUNICATION_FIELDS,
+)
 # The fixed write (and lock) order.
 _ORDER: tuple[type[models.Model], ...] = (
     Contact,
@@ -88,10 +96,6 @@ def _require_transaction() -> None:
         raise RuntimeError("The synchronisation engine must run inside the caller's transaction.")
 
 
-def _locked(qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    return qs.select_for_update().order_by("pk")
-
-
 class _Writes:
     """Pending column writes, collected per model instance, flushed in the fixed order."""
 
@@ -117,7 +121,7 @@ class _Writes:
         found = self.cached(model, pks)
         missing = pks - set(found)
         if missing:
-            loaded = list(_locked(model._default_manager.filter(pk__in=missing)))
+            loaded = rows_where(model, "pk", sorted(missing), lock=True)
             self.register(loaded)
             found.update({o.pk: o for o in loaded})
         return found
@@ -131,12 +135,13 @@ class _Writes:
         current = getattr(obj, name)
         if current == value:
             return False
-        self.old.setdefault((type(obj), obj.pk, name), current)
+        model, pk = type(obj), obj.pk
+        self.old.setdefault((model, pk, name), current)
         if origin is not None:
-            self.why.setdefault((type(obj), obj.pk, name), origin)
+            self.why.setdefault((model, pk, name), origin)
         setattr(obj, name, value)
-        self.register([obj])
-        self.dirty.setdefault((type(obj), obj.pk), set()).add(name)
+        self.objects.setdefault((model, pk), obj)
+        self.dirty.setdefault((model, pk), set()).add(name)
         return True
 
     def _record(self, key: tuple[type[models.Model], int], obj: models.Model) -> None:
@@ -196,19 +201,31 @@ def _cascade_to_persons(
     companies: Sequence[Contact],
     previous: dict[int, dict[str, Any]],
     writes: _Writes,
-    setup: MarketingSetup,
 ) -> list[Contact]:
-    """Company -> person inheritance (R-D5): only where the person still held the old value."""
-    changed_companies = [c for c in companies if c.is_company and c.pk in previous]
+    """Company -> person inheritance (R-D5): only where the person still held the old value.
+
+    Persons are read only for companies whose inherited fields changed, and the marketing setup
+    (which details persons inherit) only when there are persons."""
+    changed_companies = [
+        c
+        for c in companies
+        if c.is_company
+        and c.pk in previous
+        and any(getattr(c, f) != previous[c.pk][f] for f in _PERSON_INHERITED)
+    ]
     if not changed_companies:
         return []
     by_pk = {c.pk: c for c in changed_companies}
-    persons = list(_locked(Contact.objects.filter(company_id__in=by_pk)))
-    writes.register(persons)
-    persons = [writes.objects[(Contact, p.pk)] for p in persons]
+    loaded = rows_where(Contact, "company_id", sorted(by_pk), lock=True)
+    if not loaded:
+        return []
+    setup = _setup()
+    writes.register(loaded)
+    # The instances of this run: a person may also be among the edited contacts.
+    persons = [cast(Contact, writes.objects[(Contact, p.pk)]) for p in loaded]
     touched = []
     for person in persons:
-        company = by_pk[person.company_id]
+        company = by_pk[cast(int, person.company_id)]
         old = previous[company.pk]
         new = company
         origin = writes.origin_of(company)
@@ -249,13 +266,16 @@ def _push(contacts: Sequence[Contact], writes: _Writes, exclude: set[tuple[str, 
     by_pk = {c.pk: c for c in contacts}
     if not by_pk:
         return
-    links = list(
-        ContactBusinessRelation.objects.filter(contact_id__in=by_pk)
-        .exclude(link_to_table=LinkToTable.NONE)
-        .values_list("contact_id", "link_to_table", "customer_id", "vendor_id", "bank_account_id")
+    links = values_where(
+        ContactBusinessRelation,
+        "contact_id",
+        sorted(by_pk),
+        ("contact_id", "link_to_table", "customer_id", "vendor_id", "bank_account_id"),
     )
     wanted: dict[str, list[tuple[int, int]]] = {k: [] for k in FIELD_MAPS}
     for contact_id, kind, customer_id, vendor_id, bank_id in links:
+        if kind == LinkToTable.NONE:
+            continue
         target = {"customer": customer_id, "vendor": vendor_id, "bank_account": bank_id}[kind]
         if target is not None and (kind, target) not in exclude:
             wanted[kind].append((contact_id, target))
@@ -295,11 +315,10 @@ def _run_from_contacts(
     writes: _Writes,
     exclude: set[tuple[str, int]],
 ) -> SyncReport:
-    setup = _setup()
     for contact in contacts:
         writes.origins.setdefault(contact.pk, origin_of(contact))
         _contact_derived(contact, writes)
-    persons = _cascade_to_persons(contacts, previous, writes, setup)
+    persons = _cascade_to_persons(contacts, previous, writes)
     _echo_person_names(contacts, previous, writes)
     _push([*contacts, *persons], writes, exclude)
     return writes.flush()
@@ -367,10 +386,11 @@ def sync_from_linked(
 def lock_contacts_for(kind: str, entity_pks: Iterable[int]) -> None:
     """Lock the contacts linked to these records first, keeping the engine's lock order when a
     service is about to edit the records themselves."""
-    contact_pks = ContactBusinessRelation.objects.filter(
-        link_to_table=kind, **{f"{kind}_id__in": list(entity_pks)}
-    ).values_list("contact_id", flat=True)
-    list(_locked(Contact.objects.filter(pk__in=list(contact_pks))).values_list("pk", flat=True))
+    links = values_where(
+        ContactBusinessRelation, f"{kind}_id", entity_pks, ("link_to_table", "contact_id")
+    )
+    contact_pks = sorted({contact for link_kind, contact in links if link_kind == kind})
+    values_where(Contact, "pk", contact_pks, ("id",), lock=True)
 
 
 def summary_of(rows: Sequence[tuple[int, str, bool]], system_codes: set[int]) -> str:

@@ -90,3 +90,24 @@ def test_insert_rows_stores_many_new_rows_in_one_statement() -> None:
     assert inserted == 300 and len(ctx.captured_queries) == 1
     assert NoSeries.objects.filter(code__startswith="I").count() == 300
     assert NoSeries.objects.get(code="I299").description == "Inserted 299"
+
+
+def test_insert_rows_reads_the_new_keys_back_by_a_unique_column() -> None:
+    # given new series and a line for each, which needs its series' key
+    new = [NoSeries(code=f"K{i:03d}") for i in range(50)]
+    # when
+    with CaptureQueriesContext(connection) as ctx:
+        insert_rows(new, keys_by="code")
+    lines = [NoSeriesLine(series=s, starting_no=f"{s.code}-1") for s in new]
+    insert_rows(lines)
+    # then one insert and one read, each object holds its stored key and counts as saved
+    assert len(ctx.captured_queries) == 2
+    stored = dict(NoSeries.objects.filter(code__startswith="K").values_list("code", "pk"))
+    assert {s.code: s.pk for s in new} == stored
+    assert not any(s._state.adding for s in new)
+    assert NoSeriesLine.objects.get(starting_no="K049-1").series_id == stored["K049"]
+
+
+def test_insert_rows_refuses_a_read_back_column_given_twice() -> None:
+    with pytest.raises(ValueError, match="code must be unique"):
+        insert_rows([NoSeries(code="D1"), NoSeries(code="D1", description="x")], keys_by="code")

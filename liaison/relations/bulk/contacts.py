@@ -20,6 +20,7 @@ from liaison.contacts.naming import compose_name
 from liaison.contacts.services import EDITABLE, _check_type_change, _derive
 from liaison.core.errors import DomainError, SetupMissing
 from liaison.core.numbering import number_manual_check
+from liaison.core.reads import rows_where
 from liaison.core.update import snapshot
 from liaison.core.writes import write_columns
 from liaison.relations.bulk.base import (
@@ -90,12 +91,7 @@ def contacts_upsert_chunk(items: Sequence[Item], *, create: bool = True) -> Bulk
     numbers = {i.number for i in items if i.number}
     # Every stored contact the chunk writes or reads, locked at once in pk order (the
     # engine's order), so inserting persons later takes no lock out of order.
-    known = {
-        c.number: c
-        for c in Contact.objects.select_for_update()
-        .filter(number__in=numbers | referenced)
-        .order_by("pk")
-    }
+    known = {c.number: c for c in rows_where(Contact, "number", numbers | referenced, lock=True)}
     new = [i for i in items if i.number not in known]
     trail = Trail()
     if create:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from liaison.audit.models import Source
 from liaison.audit.trail import Trail
@@ -14,8 +15,9 @@ from liaison.core.errors import DomainError, SetupMissing
 from liaison.core.models import NoSeries
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check
+from liaison.core.reads import rows_where
 from liaison.core.update import snapshot
-from liaison.core.writes import write_columns
+from liaison.core.writes import insert_rows, write_columns
 from liaison.relations.bulk.base import (
     STAMP,
     BulkReport,
@@ -66,10 +68,7 @@ def _records_update(
         return
     model = FIELD_MAPS[kind].model
     lock_contacts_for(kind, pks)  # contacts before records: the engine's lock order
-    stored = {
-        r.number: r  # type: ignore[attr-defined]
-        for r in model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk")
-    }
+    stored = {r.number: r for r in rows_where(model, "pk", pks, lock=True)}  # type: ignore[attr-defined]
     changed: list[models.Model] = []
     befores: list[dict[str, Any]] = []
     columns: set[str] = set()
@@ -114,13 +113,18 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
     except SetupMissing as exc:
         series, series_error = None, exc.message
     ready: list[models.Model] = []
+    names = [f.name for f in model._meta.concrete_fields]
+    now = timezone.now()  # one creation time per chunk, as the trail's
     for item in items:
         problems = nulls(model, item.data)
-        record = model(**item.data) if not problems else None
+        record = model(created_at=now, modified_at=now, **item.data) if not problems else None
         if record is not None:
             record.number = item.number  # type: ignore[attr-defined]
             normalise_party(record, {})
-            problems = validate(record, ["primary_contact"] + ([] if item.number else ["number"]))
+            # The given fields (and the number) are validated, and clean()'s cross-field
+            # rules; the columns left at their defaults hold valid values by definition.
+            given = {*item.data, "number"} if item.number else set(item.data)
+            problems = validate(record, ["primary_contact", *(n for n in names if n not in given)])
             problems += _record_new_number(series, series_error, item.number)
         if record is None or problems:
             report.refuse(item.key, problems)
@@ -128,7 +132,7 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
             ready.append(record)
     typed = {i.number for i in items if i.number}
     draw(model, series, [r for r in ready if not r.number], typed)  # type: ignore[attr-defined]
-    model._default_manager.bulk_create(ready, batch_size=500)
+    insert_rows(ready, keys_by="number")
     trail.created(ready)
     setup = marketing_setup_get()
     if ready and relation_code_for(kind, setup) is not None:

@@ -1,0 +1,95 @@
+"""``rows_where`` / ``values_where``: the compiler-free reads of the engine and the API's hot paths.
+
+Core's own models stand in for the parties here (core imports no other app); the parties'
+dates and flags are checked in ``contacts/tests/test_reads_parties.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from liaison.core.models import NoSeries, NoSeriesLine
+from liaison.core.reads import SQLITE_BATCH, row_for_update, rows_where, values_where
+from liaison.core.update import snapshot
+
+
+def _series(count: int) -> list[NoSeries]:
+    return NoSeries.objects.bulk_create(
+        NoSeries(code=f"R{i:04d}", description=f"Series {i}", manual_nos=i % 2 == 0)
+        for i in range(count)
+    )
+
+
+def test_rows_hold_the_same_values_as_the_orm_reads() -> None:
+    # given series with true and false flags, and a line with a key, numbers and text
+    first, second = _series(2)
+    NoSeriesLine.objects.create(series=first, starting_no="A001", ending_no="A999", open=False)
+    # when
+    series = rows_where(NoSeries, "pk", [second.pk, first.pk])
+    lines = rows_where(NoSeriesLine, "series", [first.pk])
+    # then every column equals what the ORM reads, with the same Python types
+    for got in [*series, *lines]:
+        expected = snapshot(type(got)._default_manager.get(pk=got.pk))
+        assert snapshot(got) == expected
+        assert [type(v) for v in snapshot(got).values()] == [type(v) for v in expected.values()]
+    assert not series[0]._state.adding and series[0]._state.db == "default"
+
+
+def test_rows_come_in_primary_key_order_also_beyond_one_statement() -> None:
+    # given more series than one IN list holds on SQLite
+    series = _series(SQLITE_BATCH + 5)
+    wanted = [s.pk for s in reversed(series)]
+    # when
+    got = rows_where(NoSeries, "pk", wanted)
+    # then all of them, in key order (the engine's lock order)
+    assert [s.pk for s in got] == sorted(wanted)
+
+
+def test_no_values_read_nothing() -> None:
+    with CaptureQueriesContext(connection) as ctx:
+        assert rows_where(NoSeries, "pk", []) == []
+    assert len(ctx.captured_queries) == 0
+
+
+def test_the_related_record_comes_in_the_same_statement() -> None:
+    # given a line of a series
+    (series,) = _series(1)
+    NoSeriesLine.objects.create(series=series, starting_no="B001")
+    # when read with its series
+    with CaptureQueriesContext(connection) as ctx:
+        (line,) = rows_where(NoSeriesLine, "series", [series.pk], related="series")
+        code = line.series.code
+    # then one statement, and the series is the stored one
+    assert len(ctx.captured_queries) == 1
+    assert code == series.code
+    assert snapshot(line.series) == snapshot(NoSeries.objects.get(pk=series.pk))
+
+
+def test_a_locked_read_names_for_update_where_the_database_has_row_locks() -> None:
+    (series,) = _series(1)
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        row_for_update(NoSeries, series.pk)
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert ("FOR UPDATE" in sql) == connection.features.has_select_for_update
+
+
+def test_a_missing_row_raises_does_not_exist() -> None:
+    with pytest.raises(NoSeries.DoesNotExist, match="pk=424242"):
+        row_for_update(NoSeries, 424242)
+
+
+def test_values_are_read_as_tuples_of_the_named_columns() -> None:
+    # given
+    first, second = _series(2)
+    NoSeriesLine.objects.create(series=first, starting_no="C001")
+    # when
+    got = values_where(NoSeriesLine, "series_id", [first.pk, second.pk], ("series_id", "open"))
+    # then foreign keys by their column, flags as booleans
+    assert got == [(first.pk, True)]
+
+
+def test_an_unknown_column_is_refused() -> None:
+    with pytest.raises(ValueError, match="has no column colour"):
+        rows_where(NoSeries, "colour", ["red"])
