@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from liaison.contacts import search
 from liaison.contacts.models import Contact
@@ -162,3 +163,88 @@ def test_postgresql_has_the_trigram_indexes() -> None:
         cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'contacts_contact'")
         names = {row[0] for row in cur.fetchall()}
     assert {name for name, _ in search.PG_INDEXES} <= names
+
+
+def like_scan(text: str) -> list[str]:
+    """The contacts the search found before the compact index: its ``LIKE``s alone."""
+    upper = text.upper()
+    query = Q(search_name__contains=upper) | Q(city__icontains=text)
+    query |= Q(search_email__contains=upper) | Q(phone_no__contains=text)
+    return list(contact_list().filter(query).values_list("number", flat=True))
+
+
+@pytest.fixture
+def cut_across() -> list[Contact]:
+    return [
+        contact_create(data={"name": "Nordlys Fisk AS", "email": "post@nordlys-fisk.example.no"}),
+        contact_create(data={"name": "Nordlys Fisk ASA"}),
+        contact_create(data={"name": "Nordlys-Fisk Assistanse", "email": "ordre@nordlysfisk.no"}),
+        contact_create(data={"name": "NordlysFisk Asker"}),
+        contact_create(data={"name": "O'Brien & Sønn Bygg A/S", "email": "o.brien@sonn.example"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "s fisk a",  # ends inside a word; the compact form is also in "Nordlys-Fisk Assistanse"
+        "ys-fisk as",  # punctuation inside the piece
+        "sfisk as",  # as typed in one name, compacted in all four "Nordlys" names
+        "n & sønn b",  # punctuation and a non-ASCII letter
+        "en & s",
+        "ygg a/",  # ends on a separator
+        "k a",  # too short once compacted: the plain search
+        "post@nordlys-f",  # e-mail, cut inside the domain
+        "o.brien@s",
+        "s fisk example",  # compacted it is in an e-mail, as typed in no column
+        "fisk",  # no separators: the plain search
+    ],
+)
+def test_a_piece_cut_across_words_finds_what_the_like_scan_finds(
+    cut_across: list[Contact], text: str
+) -> None:
+    # when / then
+    assert found(text) == like_scan(text)
+
+
+def test_a_piece_cut_across_words_finds_exactly_its_contacts(cut_across: list[Contact]) -> None:
+    fisk_as, fisk_asa, assistanse, asker, obrien = (c.number for c in cut_across)
+    # then: a name holding the piece only without its separators is not found
+    assert found("s fisk a") == [fisk_as, fisk_asa]
+    assert found("s-fisk a") == [assistanse]
+    assert found("sfisk a") == [asker]
+    assert found("n & sønn") == [obrien]
+    assert found("lys-fisk.exa") == [fisk_as]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the compact index is PostgreSQL's")
+def test_postgresql_compacts_as_python_does() -> None:
+    # given every printable ASCII character, some letters beyond it, a tab and a no-break space
+    text = "".join(chr(c) for c in range(32, 127)) + "ÆØÅ ÉÜ–·\t\u00a0"
+    # when
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT regexp_replace(%s, '{search.COMPACT_DROP}', '', 'g')", [text])
+        (compacted,) = cur.fetchone()
+    # then
+    assert compacted == search.compact(text)
+    assert (
+        compacted == "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÆØÅÉÜ–·\t\u00a0"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the compact index is PostgreSQL's")
+def test_postgresql_finds_a_piece_cut_across_words_through_the_compact_index(
+    cut_across: list[Contact],
+) -> None:
+    # given a planner that reads no table whole (a handful of rows would be scanned)
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_indexscan = off")
+    # when
+    plan = contact_list().filter(text_search("s fisk a")).explain()
+    # then the compact index serves the name and e-mail, not their own per-word indexes
+    assert search.COMPACT_INDEX in plan
+    assert "contact_search_name_trgm" not in plan
+    assert "contact_search_email_trgm" not in plan
+    # and a text without separators keeps the name's own index
+    assert "contact_search_name_trgm" in contact_list().filter(text_search("fisk")).explain()
