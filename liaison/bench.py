@@ -237,6 +237,8 @@ def _scratch_create(table: str) -> str:
     """An empty table of the same shape (columns, keys, indexes) under another name."""
     from django.db import connection
 
+    from liaison.contacts.search import sqlite_statements as search_sqlite_statements
+
     scratch = f"scratch_{table}"
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -252,6 +254,12 @@ def _scratch_create(table: str) -> str:
         for name, sql in cur.fetchall():
             sql = sql.replace(f'"{name}"', f'"scratch_{name}"', 1)
             cur.execute(sql.replace(f'ON "{table}"', f'ON "{scratch}"', 1))
+        if table == _CONTACTS:
+            # The contacts' search index is part of the table on both backends: PostgreSQL's
+            # copy has its trigram indexes (INCLUDING ALL), SQLite's gets its FTS5 table and
+            # triggers here, so that both floors maintain the index ours maintains.
+            for statement in search_sqlite_statements():
+                cur.execute(statement.replace(_CONTACTS, scratch))
     return scratch
 
 
@@ -299,6 +307,8 @@ def _floor(workload: Workload) -> float:
     """
     from django.db import connection, transaction
 
+    from liaison.contacts.search import FTS_TABLE
+
     vendor = connection.vendor
     tables = [*workload.inserts, *(t for t, _ in workload.updates)]
     data = {t: _rows_of(t) for t in tables}
@@ -318,6 +328,8 @@ def _floor(workload: Workload) -> float:
     with connection.cursor() as cur:
         for name in scratch.values():
             cur.execute(f'DROP TABLE "{name}"')
+            if vendor == "sqlite" and name == f"scratch_{_CONTACTS}":
+                cur.execute(f'DROP TABLE "{FTS_TABLE.replace(_CONTACTS, name)}"')
     return seconds
 
 
