@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=models.Model)
 SQLITE_BATCH = 900  # values per IN (...) list: below SQLite's older 999-parameter limit
@@ -41,7 +41,9 @@ class _Plan:
 
 
 _PlanKey = tuple[type[models.Model], str, tuple[str, ...] | None, str | None]
-_PLANS: WeakKeyDictionary[BaseDatabaseWrapper, dict[_PlanKey, _Plan]] = WeakKeyDictionary()
+# Kept on the connection object itself: a plan's converters refer to the connection, so a cache
+# keyed by connections elsewhere would keep each finished thread's connection alive for good.
+_CACHE_ATTRIBUTE = "_liaison_read_plans"
 _MAIN, _JOINED = "t", "r"  # table aliases: a model may join itself (a person's company)
 
 
@@ -52,7 +54,10 @@ def _plan(
     related: str | None,
     connection: BaseDatabaseWrapper,
 ) -> _Plan:
-    plans = _PLANS.setdefault(connection, {})
+    plans: dict[_PlanKey, _Plan] | None = getattr(connection, _CACHE_ATTRIBUTE, None)
+    if plans is None:
+        plans = {}
+        setattr(connection, _CACHE_ATTRIBUTE, plans)
     key = (model, column, names, related)
     plan = plans.get(key)
     if plan is None:
@@ -125,11 +130,15 @@ def _select(
     *,
     lock: bool = False,
     related: str | None = None,
+    using: str | None = None,
 ) -> tuple[str, _Plan, list[list[Any]]]:
     """Run the plan's SELECT for ``values``; the database alias, the plan and converted rows."""
     wanted = list(dict.fromkeys(values))
-    db = router.db_for_write(model) if lock else router.db_for_read(model)
+    db = using or (router.db_for_write(model) if lock else router.db_for_read(model))
     connection = connections[db]
+    if lock and connection.get_autocommit():
+        # As select_for_update: a lock outside a transaction would end with the statement.
+        raise TransactionManagementError("A locked read must run inside a transaction.")
     plan = _plan(model, column, names, related, connection)
     if not wanted:
         return db, plan, []
@@ -195,11 +204,13 @@ def values_where(
     names: tuple[str, ...],
     *,
     lock: bool = False,
+    using: str | None = None,
 ) -> list[tuple[Any, ...]]:
     """The ``names`` columns (attnames: ``contact_id``) of the rows whose ``column`` holds one
     of ``values``, as tuples (in no guaranteed order): a cheap ``values_list``. ``lock`` locks
-    the rows, as ``rows_where`` does (in primary key order)."""
-    _, _, rows = _select(model, column, values, names, lock=lock)
+    the rows, as ``rows_where`` does (in primary key order); ``using`` names the database (by
+    default the router's)."""
+    _, _, rows = _select(model, column, values, names, lock=lock, using=using)
     return [tuple(row) for row in rows]
 
 

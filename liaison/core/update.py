@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from liaison.core.errors import StaleVersion, ValidationFailed
+from liaison.core.errors import NotFound, StaleVersion, ValidationFailed
 from liaison.core.writes import write_columns
 
 
@@ -150,5 +150,6 @@ def model_update(
         obj.version = before["version"] + 1
         extra.append("version")
     # One prepared UPDATE of these columns, as the engine writes (no save(), no signals).
-    write_columns([obj], [*changed, *extra])
+    if write_columns([obj], [*changed, *extra]) != 1:
+        raise NotFound(f"{label(obj)} {obj} no longer exists: it was deleted meanwhile.")
     return changed

@@ -11,10 +11,10 @@ no ``save()`` and sends no signal, and the number of statements does not grow wi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -42,16 +42,21 @@ _PLAIN: dict[type[models.Field[Any, Any]], type] = {
     models.BooleanField: bool,
 }
 Prepare = Callable[[Any], Any]
-_PREPARERS: WeakKeyDictionary[BaseDatabaseWrapper, dict[models.Field[Any, Any], Prepare]] = (
-    WeakKeyDictionary()
-)
+# Kept on the connection object itself: a preparer refers to its connection, so a cache keyed
+# by connections elsewhere would keep each finished thread's connection alive for good.
+_CACHE_ATTRIBUTE = "_liaison_preparers"
 
 
 def preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Prepare:
     """The function turning a value of ``field`` into what the driver takes, as
     ``get_db_prep_save`` does, but a plain value of the plain type passes straight through:
     Django's chain of five calls per value was a third of a 1,000-row insert's time."""
-    cache = _PREPARERS.setdefault(connection, {})
+    cache: dict[models.Field[Any, Any], Prepare] | None = getattr(
+        connection, _CACHE_ATTRIBUTE, None
+    )
+    if cache is None:
+        cache = {}
+        setattr(connection, _CACHE_ATTRIBUTE, cache)
     found = cache.get(field)
     if found is None:
         found = _make_preparer(field, connection)
@@ -64,12 +69,14 @@ def _make_preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrappe
     target = field.target_field if type(field) is models.ForeignKey else field
     kind = _PLAIN.get(type(target))
     if isinstance(field, models.DateTimeField):
-        last: list[Any] = [object(), None]  # an audit chunk's rows share one time
+        last: list[tuple[Any, Any]] = [(object(), None)]  # an audit chunk's rows share one time
 
         def prepare_time(value: Any) -> Any:
-            if value is not last[0]:
-                last[0], last[1] = value, slow(value, connection)
-            return last[1]
+            seen, prepared = last[0]  # one read: a thread sharing the connection may replace it
+            if value is not seen:
+                prepared = slow(value, connection)
+                last[0] = (value, prepared)
+            return prepared
 
         return prepare_time
     if kind is None:
@@ -156,19 +163,21 @@ def _values_update(
 
 
 def insert_rows(objs: Sequence[models.Model], *, keys_by: str | None = None) -> int:
-    """Insert new ``objs`` (unsaved instances of one model) with one ``executemany``.
+    """Insert new ``objs`` (unsaved instances of one model) in one statement per chunk.
 
     ``bulk_create`` splits an insert on SQLite into statements of 999 parameters (76 rows of
     13 columns, 20 rows of a 48-column customer), building each statement's SQL again, so its
     query count and compile time grow with the rows; one prepared INSERT run by
-    ``executemany`` does not (psycopg pipelines it on PostgreSQL: 4,000 rows took 0.3 s there,
-    as fast as multi-row ``VALUES`` statements). Primary keys are left to the database; with
+    ``executemany`` does not (on PostgreSQL: ``COPY``, see ``_insert``).
+    Primary keys are left to the database; with
     ``keys_by``, a unique column the objects all hold, they are read back in one more
     statement and set on the objects, which then count as saved. Returns the number of rows.
     """
     if not objs:
         return 0
     model = type(objs[0])
+    for obj in objs:  # as bulk_create: refuse an unsaved related object, copy a saved one's key
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
     by_key = {getattr(obj, keys_by): obj for obj in objs} if keys_by else {}
     if keys_by and len(by_key) != len(objs):
         raise ValueError(f"insert_rows: {keys_by} must be unique among the new rows.")
@@ -176,16 +185,40 @@ def insert_rows(objs: Sequence[models.Model], *, keys_by: str | None = None) -> 
     targets = [f for f in opts.concrete_fields if not f.primary_key]
     db = router.db_for_write(model)
     connection = connections[db]
-    qn = connection.ops.quote_name
     plan = [(preparer(f, connection), _getter(f)) for f in targets]
     rows = [[prep(get(obj)) for prep, get in plan] for obj in objs]
-    head = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in targets)}) VALUES "
-    row = f"({', '.join(['%s'] * len(targets))})"
-    with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(head + row, rows)
+    with transaction.atomic(using=db, savepoint=False):
+        _insert(connection, opts.db_table, [f.column for f in targets], rows)
         if keys_by:
             _read_back_keys(by_key, keys_by, db)
     return len(rows)
+
+
+def _insert(
+    connection: BaseDatabaseWrapper, table: str, columns: list[str], rows: list[list[Any]]
+) -> None:
+    """SQLite: one prepared INSERT run by ``executemany``. PostgreSQL: ``COPY ... FROM STDIN``,
+    the driver's fastest path (the benchmark's floor). Django's cursors bind parameters on the
+    client there, so an ``executemany`` sent one statement per row (3,000 imported customers
+    spent 4 of 7 s waiting on the server) and multi-row ``VALUES`` spent as long splitting its
+    placeholders in the driver. Django does not see a ``COPY``: it is logged here as a query."""
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})", rows)
+            return
+        sql = f"COPY {qn(table)} ({names}) FROM STDIN"
+        started = time.monotonic()
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        if connection.queries_logged:
+            duration = time.monotonic() - started
+            connection.queries_log.append(
+                {"sql": f"{sql} ({len(rows)} rows)", "time": f"{duration:.3f}"}
+            )
 
 
 def _getter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
@@ -199,23 +232,18 @@ def _getter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
 def insert_values(
     model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> int:
-    """Insert ``rows`` of plain values for the ``names`` columns (attnames) of ``model`` with
-    one ``executemany``: ``insert_rows`` without building an instance per row (the audit
+    """Insert ``rows`` of plain values for the ``names`` columns (attnames) of ``model`` as
+    ``insert_rows`` does, without building an instance per row (the audit
     trail writes four rows per imported record). Returns the number of rows."""
     if not rows:
         return 0
     db = router.db_for_write(model)
     connection = connections[db]
-    qn = connection.ops.quote_name
     fields = [_concrete(model, n) for n in names]
     preps = [preparer(f, connection) for f in fields]
     prepared = [[prep(v) for prep, v in zip(preps, row, strict=True)] for row in rows]
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})", prepared
-        )
+    with transaction.atomic(using=db, savepoint=False):
+        _insert(connection, model._meta.db_table, [f.column for f in fields], prepared)
     return len(prepared)
 
 
@@ -228,8 +256,12 @@ def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
 
 def _read_back_keys(by_key: dict[Any, models.Model], keys_by: str, db: str) -> None:
     model = type(next(iter(by_key.values())))
-    for key, pk in values_where(model, keys_by, list(by_key), (keys_by, _pk(model).attname)):
+    fields = (keys_by, _pk(model).attname)
+    for key, pk in values_where(model, keys_by, list(by_key), fields, using=db):
         obj = by_key[key]
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = db
+    missing = [key for key, obj in by_key.items() if obj.pk is None]
+    if missing:
+        raise RuntimeError(f"insert_rows: no key read back for {keys_by} {missing[:5]}.")

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -170,7 +170,7 @@ def _run_in_thread(job_pk: int) -> None:
             with acting(actor):
                 job_run(job_pk)
         finally:
-            close_old_connections()
+            connections.close_all()  # the thread ends: its connections would stay open
 
     threading.Thread(target=target, name=f"liaison-job-{job_pk}", daemon=True).start()
 

@@ -7,7 +7,8 @@ dates and flags are checked in ``contacts/tests/test_reads_parties.py``.
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from liaison.core.models import NoSeries, NoSeriesLine
@@ -93,3 +94,21 @@ def test_values_are_read_as_tuples_of_the_named_columns() -> None:
 def test_an_unknown_column_is_refused() -> None:
     with pytest.raises(ValueError, match="has no column colour"):
         rows_where(NoSeries, "colour", ["red"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_read_outside_a_transaction_is_refused() -> None:
+    # given autocommit, where a row lock would end with its own statement
+    (series,) = _series(1)
+    # when / then
+    with pytest.raises(TransactionManagementError, match="inside a transaction"):
+        rows_where(NoSeries, "pk", [series.pk], lock=True)
+
+
+def test_the_statements_are_cached_on_the_connection_itself() -> None:
+    # given a read (its plan refers to the connection through its converters)
+    _series(1)
+    rows_where(NoSeries, "code", ["R0000"])
+    # then the plan lives on the connection: a finished thread's connection is not kept alive
+    plans = vars(connections["default"]).get("_liaison_read_plans")
+    assert plans and any(key[0] is NoSeries for key in plans)

@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liaison.core.errors import NotFound
 from liaison.core.models import NoSeries, NoSeriesLine
+from liaison.core.update import model_update
 from liaison.core.writes import insert_rows, write_columns
 
 
@@ -111,3 +113,30 @@ def test_insert_rows_reads_the_new_keys_back_by_a_unique_column() -> None:
 def test_insert_rows_refuses_a_read_back_column_given_twice() -> None:
     with pytest.raises(ValueError, match="code must be unique"):
         insert_rows([NoSeries(code="D1"), NoSeries(code="D1", description="x")], keys_by="code")
+
+
+def test_insert_rows_takes_the_key_of_a_related_object_saved_after_it_was_assigned() -> None:
+    # given a line assigned to a series before the series had a key
+    series = NoSeries(code="LATE")
+    line = NoSeriesLine(series=series, starting_no="L001")
+    insert_rows([series], keys_by="code")
+    # when
+    insert_rows([line])
+    # then the line points at the series, as bulk_create would have stored it
+    assert NoSeriesLine.objects.get(starting_no="L001").series_id == series.pk
+
+
+def test_insert_rows_refuses_an_unsaved_related_object() -> None:
+    line = NoSeriesLine(series=NoSeries(code="NEVER"), starting_no="N001")
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_rows([line])
+    assert not NoSeriesLine.objects.filter(starting_no="N001").exists()
+
+
+def test_a_model_update_of_a_deleted_row_is_an_error() -> None:
+    # given a series read, then deleted by someone else
+    (series,) = _series(1)
+    NoSeries.objects.filter(pk=series.pk).delete()
+    # when / then
+    with pytest.raises(NotFound, match="no longer exists"):
+        model_update(series, {"description": "late"}, allowed={"description"})
