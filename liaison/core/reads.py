@@ -41,10 +41,19 @@ class _Plan:
 
 
 _PlanKey = tuple[type[models.Model], str, tuple[str, ...] | None, str | None]
-# Kept on the connection object itself: a plan's converters refer to the connection, so a cache
-# keyed by connections elsewhere would keep each finished thread's connection alive for good.
-_CACHE_ATTRIBUTE = "_liaison_read_plans"
 _MAIN, _JOINED = "t", "r"  # table aliases: a model may join itself (a person's company)
+
+
+def connection_cache(connection: BaseDatabaseWrapper, name: str) -> dict[Any, Any]:
+    """A cache kept on the connection object itself (Django makes one per thread). What is
+    cached here refers to its connection (converters, preparers), so a cache keyed by
+    connections elsewhere would keep each finished thread's connection alive for good."""
+    attribute = f"_liaison_{name}"
+    cache: dict[Any, Any] | None = getattr(connection, attribute, None)
+    if cache is None:
+        cache = {}
+        setattr(connection, attribute, cache)
+    return cache
 
 
 def _plan(
@@ -54,10 +63,7 @@ def _plan(
     related: str | None,
     connection: BaseDatabaseWrapper,
 ) -> _Plan:
-    plans: dict[_PlanKey, _Plan] | None = getattr(connection, _CACHE_ATTRIBUTE, None)
-    if plans is None:
-        plans = {}
-        setattr(connection, _CACHE_ATTRIBUTE, plans)
+    plans: dict[_PlanKey, _Plan] = connection_cache(connection, "read_plans")
     key = (model, column, names, related)
     plan = plans.get(key)
     if plan is None:

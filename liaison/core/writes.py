@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from liaison.core.reads import values_where
+from liaison.core.reads import connection_cache, values_where
 
 PG_BATCH = 1000  # rows per UPDATE ... FROM (VALUES ...): far below PostgreSQL's 65,535 params
 
@@ -42,21 +42,13 @@ _PLAIN: dict[type[models.Field[Any, Any]], type] = {
     models.BooleanField: bool,
 }
 Prepare = Callable[[Any], Any]
-# Kept on the connection object itself: a preparer refers to its connection, so a cache keyed
-# by connections elsewhere would keep each finished thread's connection alive for good.
-_CACHE_ATTRIBUTE = "_liaison_preparers"
 
 
 def preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Prepare:
     """The function turning a value of ``field`` into what the driver takes, as
     ``get_db_prep_save`` does, but a plain value of the plain type passes straight through:
     Django's chain of five calls per value was a third of a 1,000-row insert's time."""
-    cache: dict[models.Field[Any, Any], Prepare] | None = getattr(
-        connection, _CACHE_ATTRIBUTE, None
-    )
-    if cache is None:
-        cache = {}
-        setattr(connection, _CACHE_ATTRIBUTE, cache)
+    cache: dict[models.Field[Any, Any], Prepare] = connection_cache(connection, "preparers")
     found = cache.get(field)
     if found is None:
         found = _make_preparer(field, connection)
