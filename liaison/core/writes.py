@@ -12,15 +12,16 @@ no ``save()`` and sends no signal, and the number of statements does not grow wi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from liaison.core.reads import connection_cache, values_where
 
+M = TypeVar("M", bound=models.Model)
 PG_BATCH = 1000  # rows per UPDATE ... FROM (VALUES ...): far below PostgreSQL's 65,535 params
 
 # Field classes (exactly these, not subclasses, which may adapt values) whose
@@ -257,3 +258,30 @@ def _read_back_keys(by_key: dict[Any, models.Model], keys_by: str, db: str) -> N
     missing = [key for key, obj in by_key.items() if obj.pk is None]
     if missing:
         raise RuntimeError(f"insert_rows: no key read back for {keys_by} {missing[:5]}.")
+
+
+class Builder(Generic[M]):
+    """Makes many new instances of one model faster than ``Model(**values)``: the keyword
+    path of Django's constructor looks up every field's default again for every instance (a
+    sixth of an import's time). The defaults are read once here, and each instance is made
+    through the positional path ``Model.from_db`` uses. Values are given by field name; a name
+    that is not a plain column (a foreign key given as an object) falls back to the keyword
+    path. The models built here have constant defaults only (``created_at``/``modified_at``,
+    the callable ones, are passed in ``common``)."""
+
+    def __init__(self, model: type[M], **common: Any) -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.index = {f.name: i for i, f in enumerate(fields) if f.name == f.attname}
+        self.defaults = [f.get_default() for f in fields]
+        for name, value in common.items():
+            self.defaults[self.index[name]] = value
+        self.common = common
+
+    def new(self, values: Mapping[str, Any]) -> M:
+        if not all(name in self.index for name in values):
+            return self.model(**{**self.common, **values})
+        row = list(self.defaults)
+        for name, value in values.items():
+            row[self.index[name]] = value
+        return self.model(*row)

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from liaison.core.errors import NotFound
 from liaison.core.models import NoSeries, NoSeriesLine
-from liaison.core.update import model_update
-from liaison.core.writes import insert_rows, write_columns
+from liaison.core.update import model_update, snapshot
+from liaison.core.writes import Builder, insert_rows, write_columns
 
 
 def _series(count: int) -> list[NoSeries]:
@@ -140,3 +140,20 @@ def test_a_model_update_of_a_deleted_row_is_an_error() -> None:
     # when / then
     with pytest.raises(NotFound, match="no longer exists"):
         model_update(series, {"description": "late"}, allowed={"description"})
+
+
+def test_a_builder_makes_the_instances_the_constructor_makes() -> None:
+    # given values by field name, and a common value for every instance
+    builder = Builder(NoSeries, description="Common")
+    # when
+    built = builder.new({"code": "B1", "manual_nos": True})
+    made = NoSeries(code="B1", manual_nos=True, description="Common")
+    # then the same columns, and the defaults of the fields not given
+    assert snapshot(built) == snapshot(made)
+    assert built._state.adding and built.default_nos is True
+
+
+def test_a_builder_takes_a_related_object_through_the_constructor() -> None:
+    (series,) = _series(1)
+    line = Builder(NoSeriesLine).new({"series": series, "starting_no": "F001"})
+    assert line.series_id == series.pk and line.line_no == 10000

@@ -17,7 +17,7 @@ from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
 from liaison.core.update import snapshot
-from liaison.core.writes import insert_rows, write_columns
+from liaison.core.writes import Builder, insert_rows, write_columns
 from liaison.relations.bulk.base import (
     STAMP,
     BulkReport,
@@ -115,9 +115,10 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
     ready: list[models.Model] = []
     names = [f.name for f in model._meta.concrete_fields]
     now = timezone.now()  # one creation time per chunk, as the trail's
+    builder = Builder(model, created_at=now, modified_at=now)
     for item in items:
         problems = nulls(model, item.data)
-        record = model(created_at=now, modified_at=now, **item.data) if not problems else None
+        record = builder.new(item.data) if not problems else None
         if record is not None:
             record.number = item.number  # type: ignore[attr-defined]
             normalise_party(record, {})
