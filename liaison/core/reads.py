@@ -36,7 +36,6 @@ class _Plan:
     head: str
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
-    related: str | None = None
     related_attnames: tuple[str, ...] = ()
 
 
@@ -54,22 +53,6 @@ def connection_cache(connection: BaseDatabaseWrapper, name: str) -> dict[Any, An
         cache = {}
         setattr(connection, attribute, cache)
     return cache
-
-
-def _plan(
-    model: type[models.Model],
-    column: str,
-    names: tuple[str, ...] | None,
-    related: str | None,
-    connection: BaseDatabaseWrapper,
-) -> _Plan:
-    plans: dict[_PlanKey, _Plan] = connection_cache(connection, "read_plans")
-    key = (model, column, names, related)
-    plan = plans.get(key)
-    if plan is None:
-        plan = _build(model, column, names, related, connection)
-        plans[key] = plan
-    return plan
 
 
 def _build(
@@ -106,7 +89,6 @@ def _build(
         head=f"SELECT {columns} FROM {source} WHERE {qn(_MAIN)}.{qn(_field(model, column).column)}",
         attnames=tuple(f.attname for f in fields),
         converters=tuple(converters),
-        related=related,
         related_attnames=tuple(f.attname for f in joined),
     )
 
@@ -145,7 +127,9 @@ def _select(
     if lock and connection.get_autocommit():
         # As select_for_update: a lock outside a transaction would end with the statement.
         raise TransactionManagementError("A locked read must run inside a transaction.")
-    plan = _plan(model, column, names, related, connection)
+    plans: dict[_PlanKey, _Plan] = connection_cache(connection, "read_plans")
+    key = (model, column, names, related)
+    plan = plans.get(key) or plans.setdefault(key, _build(*key, connection))
     if not wanted:
         return db, plan, []
     qn = connection.ops.quote_name
