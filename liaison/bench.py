@@ -201,23 +201,24 @@ def _run_w3(n: int, numbers: list[str]) -> None:
 
 
 _CONTACTS, _LINKS = "contacts_contact", "relations_contactbusinessrelation"
+_AUDIT = "audit_auditentry"  # every workload writes its audit rows: the floor writes them too
 WORKLOAD_DEFS = {
     "W1": Workload(
         prepare=_prepare_customer_csv,
         run=_run_w1,
-        inserts=("sales_customer", _CONTACTS, _LINKS),
+        inserts=("sales_customer", _CONTACTS, _LINKS, _AUDIT),
         updates=(),
     ),
     "W2": Workload(
         prepare=lambda n, _: _prepare_unlinked_customers(n),
         run=_run_w2,
-        inserts=(_CONTACTS, _LINKS),
+        inserts=(_CONTACTS, _LINKS, _AUDIT),
         updates=(("sales_customer", ("primary_contact_id",)),),
     ),
     "W3": Workload(
         prepare=lambda n, _: _prepare_linked_hubs(n),
         run=_run_w3,
-        inserts=(),
+        inserts=(_AUDIT,),
         updates=tuple(
             (t, _STAMP_COLUMNS)
             for t in (_CONTACTS, "sales_customer", "purchases_vendor", "banking_bankaccount")
@@ -226,11 +227,14 @@ WORKLOAD_DEFS = {
 }
 
 
-def _rows_in_chunks(table: str) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
-    """The table's rows in key order, ``FLOOR_CHUNK`` at a time: memory stays flat in N."""
+def _rows_in_chunks(
+    table: str, after: int = 0
+) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
+    """The table's rows with keys above ``after``, in key order, ``FLOOR_CHUNK`` at a time:
+    memory stays flat in N."""
     from django.db import connection
 
-    last = 0
+    last = after
     while True:
         with connection.cursor() as cur:
             cur.execute(
@@ -317,7 +321,16 @@ def _driver_apply(raw: Any, vendor: str, table: str, columns: Sequence[str]) -> 
             cur.execute(f'UPDATE "{table}" t SET {sets} FROM "new_{table}" n WHERE t."id" = n."id"')
 
 
-def _scratch_prepare(workload: Workload) -> dict[str, str]:
+@dataclass
+class _Scratch:
+    """The scratch copy of each table, and for an inserted-into table its last key before the
+    run (the floor writes the rows the run added, not fixture rows already there)."""
+
+    names: dict[str, str]
+    after: dict[str, int]
+
+
+def _scratch_prepare(workload: Workload) -> _Scratch:
     """Before the run, not timed: an empty copy of each table the workload inserts into, and a
     copy holding the rows as they are before the run of each table it updates.
 
@@ -328,23 +341,24 @@ def _scratch_prepare(workload: Workload) -> dict[str, str]:
     """
     from django.db import connection, transaction
 
-    scratch = {}
-    with transaction.atomic():
+    scratch = _Scratch({}, {})
+    with transaction.atomic(), connection.cursor() as cur:
         for table in workload.inserts:
-            scratch[table] = _scratch_create(table)
+            scratch.names[table] = _scratch_create(table)
+            cur.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')
+            scratch.after[table] = cur.fetchone()[0]
         for table, _ in workload.updates:
-            scratch[table] = _scratch_create(table)
-            with connection.cursor() as cur:
-                cur.execute(f'INSERT INTO "{scratch[table]}" SELECT * FROM "{table}"')
+            scratch.names[table] = _scratch_create(table)
+            cur.execute(f'INSERT INTO "{scratch.names[table]}" SELECT * FROM "{table}"')
     return scratch
 
 
-def _floor(workload: Workload, scratch: dict[str, str]) -> float:
+def _floor(workload: Workload, scratch: _Scratch) -> float:
     """Seconds the driver takes to write the workload's rows into the scratch copies.
 
-    Inserted rows go into the empty copies; updated columns are written by primary key into
-    the copies of the tables as they were before the run. The rows are read from the real
-    tables a chunk at a time; only the driver's writes and the commit are timed.
+    Inserted rows (those the run added) go into the empty copies; updated columns are written
+    by primary key into the copies of the tables as they were before the run. The rows are read
+    from the real tables a chunk at a time; only the driver's writes and the commit are timed.
     """
     from django.db import connection, transaction
 
@@ -353,25 +367,26 @@ def _floor(workload: Workload, scratch: dict[str, str]) -> float:
     vendor = connection.vendor
     connection.ensure_connection()
     raw = connection.connection
+    names = scratch.names
     seconds = 0.0
     with transaction.atomic():
         for table in workload.inserts:
-            for names, rows in _rows_in_chunks(table):
+            for columns, rows in _rows_in_chunks(table, scratch.after[table]):
                 started = time.perf_counter()
-                _driver_insert(raw, vendor, scratch[table], names, rows)
+                _driver_insert(raw, vendor, names[table], columns, rows)
                 seconds += time.perf_counter() - started
-        for table, columns in workload.updates:
-            for names, rows in _rows_in_chunks(table):
+        for table, updated in workload.updates:
+            for columns, rows in _rows_in_chunks(table):
                 started = time.perf_counter()
-                _driver_update(raw, vendor, scratch[table], names, rows, columns)
+                _driver_update(raw, vendor, names[table], columns, rows, updated)
                 seconds += time.perf_counter() - started
             started = time.perf_counter()
-            _driver_apply(raw, vendor, scratch[table], columns)
+            _driver_apply(raw, vendor, names[table], updated)
             seconds += time.perf_counter() - started
         started = time.perf_counter()
     seconds += time.perf_counter() - started  # the commit
     with connection.cursor() as cur:
-        for name in scratch.values():
+        for name in names.values():
             cur.execute(f'DROP TABLE "{name}"')
             if vendor == "sqlite" and name == f"scratch_{_CONTACTS}":
                 cur.execute(f'DROP TABLE "{FTS_TABLE.replace(_CONTACTS, name)}"')

@@ -15,8 +15,9 @@ It imports models, field maps and pure helpers only, never a service.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, cast
 
 from django.db import models, transaction
@@ -59,6 +60,22 @@ _ORDER: tuple[type[models.Model], ...] = (
     Vendor,
     *(m.model for m in FIELD_MAPS.values() if m.model not in (Customer, Vendor)),
 )
+
+
+def _values_of(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving an object's values of ``names`` as a tuple (``attrgetter``, which
+    compares every pair of a field map in C, as one tuple)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    return attrgetter(*names)
+
+
+# Per kind of linked record: the contact's values of its ``both`` pairs, and the record's.
+_GETTERS = {
+    kind: (_values_of(fmap.contact_fields), _values_of(fmap.entity_fields))
+    for kind, fmap in FIELD_MAPS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -284,11 +301,16 @@ def _push(contacts: Sequence[Contact], writes: _Writes, exclude: set[tuple[str, 
         if not pairs:
             continue
         targets = writes.load(fmap.model, {t for _, t in pairs})
+        contact_values, entity_values = _GETTERS[kind]
         for contact_id, target_id in pairs:
             contact, entity = by_pk[contact_id], targets[target_id]
+            new, held = contact_values(contact), entity_values(entity)
+            if new == held:  # all pairs equal: the usual case for most of a contact's links
+                continue
             origin = writes.origin_of(contact)
-            for c_name, e_name in fmap.both:
-                writes.set(entity, e_name, getattr(contact, c_name), origin)
+            for e_name, value, current in zip(fmap.entity_fields, new, held, strict=True):
+                if value != current:
+                    writes.set(entity, e_name, value, origin)
 
 
 def _echo_person_names(

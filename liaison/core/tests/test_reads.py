@@ -6,6 +6,8 @@ dates and flags are checked in ``contacts/tests/test_reads_parties.py``.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import pytest
 from django.db import connection, connections, transaction
 from django.db.transaction import TransactionManagementError
@@ -36,6 +38,48 @@ def test_rows_hold_the_same_values_as_the_orm_reads() -> None:
         assert snapshot(got) == expected
         assert [type(v) for v in snapshot(got).values()] == [type(v) for v in expected.values()]
     assert not series[0]._state.adding and series[0]._state.db == "default"
+
+
+def test_a_read_instance_saves_and_follows_its_foreign_key_as_an_orm_one_does() -> None:
+    # given a line of a series, read without the constructor
+    first, second = _series(2)
+    NoSeriesLine.objects.create(series=first, starting_no="C001")
+    (line,) = rows_where(NoSeriesLine, "series", [first.pk])
+    # when its foreign key is followed, then moved to another series and saved
+    assert line.series.code == first.code
+    line.series_id = second.pk
+    line.ending_no = "C999"
+    line.save()
+    # then the cached series was dropped with the move, and the stored row has both changes
+    assert line.series.code == second.code
+    stored = NoSeriesLine.objects.get(pk=line.pk)
+    assert (stored.series_id, stored.ending_no) == (second.pk, "C999")
+
+
+class _CountedSeries(NoSeries):
+    """A series whose ``from_db`` counts its calls: a model that customises loading."""
+
+    loaded: ClassVar[int] = 0
+
+    class Meta:
+        proxy = True
+        app_label = "core"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> _CountedSeries:
+        cls.loaded += 1
+        return super().from_db(db, field_names, values)
+
+
+def test_a_model_that_customises_loading_is_loaded_through_its_from_db() -> None:
+    # given three series, and a model of them that overrides from_db
+    _series(3)
+    _CountedSeries.loaded = 0
+    # when they are read as that model
+    got = rows_where(_CountedSeries, "code", ["R0000", "R0001", "R0002"])
+    # then its from_db made each of them
+    assert _CountedSeries.loaded == 3
+    assert [type(s) for s in got] == [_CountedSeries] * 3
 
 
 def test_rows_come_in_primary_key_order_also_beyond_one_statement() -> None:
