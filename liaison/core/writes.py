@@ -57,6 +57,32 @@ def preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> 
     return found
 
 
+def prepared_rows(
+    fields: Sequence[models.Field[Any, Any]],
+    columns: Sequence[list[Any]],
+    connection: BaseDatabaseWrapper,
+) -> list[tuple[Any, ...]]:
+    """Rows for the driver from ``columns`` (one list of values per field), prepared a column
+    at a time: a column holding only plain values of its field's plain type (read with
+    ``map(type, ...)``, in C) is passed as it is, a date-time column prepares each distinct
+    value once (an audit chunk's rows share one time), others go value by value through
+    ``preparer``. Row by row, a call per value was a seventh of an import's time."""
+    prepared = []
+    for field, values in zip(fields, columns, strict=True):
+        target = field.target_field if type(field) is models.ForeignKey else field
+        kind = _PLAIN.get(type(target))
+        if kind is not None and set(map(type, values)) <= {kind, type(None)}:
+            prepared.append(values)
+            continue
+        prep = preparer(field, connection)
+        if isinstance(field, models.DateTimeField):
+            once = {value: prep(value) for value in set(values)}
+            prepared.append(list(map(once.__getitem__, values)))
+        else:
+            prepared.append(list(map(prep, values)))
+    return list(zip(*prepared, strict=True))
+
+
 def _make_preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Prepare:
     slow = field.get_db_prep_save
     target = field.target_field if type(field) is models.ForeignKey else field
@@ -102,11 +128,9 @@ def write_columns(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
                 raise ValueError(
                     f"write_columns writes plain values, not expressions: {target.name}."
                 )
-    preps = [(preparer(f, connection), f.attname) for f in targets]
-    rows: list[list[Any]] = [
-        [prep(getattr(obj, name)) for prep, name in preps] + [obj.pk]
-        for obj in objs  # values in field order, the key last
-    ]
+    pk = _pk(model)
+    columns = [list(map(attrgetter(f.attname), objs)) for f in (*targets, pk)]
+    rows = prepared_rows([*targets, pk], columns, connection)  # field order, the key last
     with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             written = 0
@@ -129,7 +153,7 @@ def _pk(model: type[models.Model]) -> models.Field[Any, Any]:
     return pk
 
 
-def _flat(rows: list[list[Any]]) -> list[Any]:
+def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
     return [value for row in rows for value in row]
 
 
@@ -178,8 +202,7 @@ def insert_rows(objs: Sequence[models.Model], *, keys_by: str | None = None) -> 
     targets = [f for f in opts.concrete_fields if not f.primary_key]
     db = router.db_for_write(model)
     connection = connections[db]
-    plan = [(preparer(f, connection), _getter(f)) for f in targets]
-    rows = [[prep(get(obj)) for prep, get in plan] for obj in objs]
+    rows = prepared_rows(targets, [list(map(_getter(f), objs)) for f in targets], connection)
     with transaction.atomic(using=db, savepoint=False):
         _insert(connection, opts.db_table, [f.column for f in targets], rows)
         if keys_by:
@@ -188,7 +211,7 @@ def insert_rows(objs: Sequence[models.Model], *, keys_by: str | None = None) -> 
 
 
 def _insert(
-    connection: BaseDatabaseWrapper, table: str, columns: list[str], rows: list[list[Any]]
+    connection: BaseDatabaseWrapper, table: str, columns: list[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """SQLite: one prepared INSERT run by ``executemany``. PostgreSQL: ``COPY ... FROM STDIN``,
     the driver's fastest path (the benchmark's floor). Django's cursors bind parameters on the
@@ -233,8 +256,10 @@ def insert_values(
     db = router.db_for_write(model)
     connection = connections[db]
     fields = [_concrete(model, n) for n in names]
-    preps = [preparer(f, connection) for f in fields]
-    prepared = [[prep(v) for prep, v in zip(preps, row, strict=True)] for row in rows]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    if len(columns) != len(fields):
+        raise ValueError(f"insert_values: rows of {len(columns)} values for {len(fields)} columns.")
+    prepared = prepared_rows(fields, columns, connection)
     with transaction.atomic(using=db, savepoint=False):
         _insert(connection, model._meta.db_table, [f.column for f in fields], prepared)
     return len(prepared)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from liaison.core.errors import NotFound
 from liaison.core.models import NoSeries, NoSeriesLine
 from liaison.core.update import model_update, snapshot
-from liaison.core.writes import Builder, insert_rows, write_columns
+from liaison.core.writes import Builder, insert_rows, insert_values, write_columns
 
 
 def _series(count: int) -> list[NoSeries]:
@@ -92,6 +92,41 @@ def test_insert_rows_stores_many_new_rows_in_one_statement() -> None:
     assert inserted == 300 and len(ctx.captured_queries) == 1
     assert NoSeries.objects.filter(code__startswith="I").count() == 300
     assert NoSeries.objects.get(code="I299").description == "Inserted 299"
+
+
+def test_a_column_holding_values_of_another_type_is_prepared_as_the_orm_would() -> None:
+    # given rows whose text and number columns hold a mix of plain values and others: an int
+    # and a bool for text columns (the driver alone would store the bool as 1 or t), a numeric
+    # string for a number column
+    (series,) = NoSeries.objects.bulk_create([NoSeries(code="MIX")])
+    names = (
+        "series_id",
+        "line_no",
+        "starting_no",
+        "ending_no",
+        "increment_by",
+        "last_no_used",
+        "open",
+    )
+    rows = [
+        (series.pk, 10000, "M001", "M999", 1, "", True),
+        (series.pk, "20000", 1001, True, 2, "", 1),
+    ]
+    # when
+    insert_values(NoSeriesLine, names, rows)
+    # then each value is stored as its field's type, as the ORM stores it
+    stored = NoSeriesLine.objects.filter(series=series).order_by("line_no")
+    assert [(x.line_no, x.starting_no, x.ending_no, x.open) for x in stored] == [
+        (10000, "M001", "M999", True),
+        (20000, "1001", "True", True),
+    ]
+
+
+def test_insert_values_refuses_rows_that_do_not_match_the_columns() -> None:
+    (series,) = NoSeries.objects.bulk_create([NoSeries(code="BAD")])
+    with pytest.raises(ValueError):
+        insert_values(NoSeriesLine, ("series_id", "starting_no"), [(series.pk, "B1", "x")])
+    assert not NoSeriesLine.objects.filter(series=series).exists()
 
 
 def test_insert_rows_reads_the_new_keys_back_by_a_unique_column() -> None:
