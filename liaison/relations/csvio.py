@@ -30,6 +30,7 @@ from liaison.relations.bulk import (
 )
 from liaison.relations.errors import RunTakenOver
 from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.relations.numbers_seen import NumbersSeen
 from liaison.relations.records import editable_fields
 
 KINDS = ("contact", "customer", "vendor", "bank_account")
@@ -184,7 +185,7 @@ def _item(
     raw: dict[str | None, Any],
     parsers: dict[str, Callable[[str], Any]],
     width: int,
-    seen: dict[str, int],
+    seen: NumbersSeen,
     result: ImportResult,
 ) -> Item | None:
     """One data row as an item for the bulk writes, or None with its errors recorded."""
@@ -206,13 +207,12 @@ def _item(
         if value is not _SKIP:
             data[str(name)] = value
     number = data.pop("number", "")
-    if number and number in seen:
+    first = seen.first_row(number, row) if number else None
+    if first is not None:
         result.errors.append(
-            RowError(row, "number", f"{number} is already in row {seen[number]} of this file.")
+            RowError(row, "number", f"{number} is already in row {first} of this file.")
         )
         return None
-    if number:
-        seen[number] = row
     return None if failed else Item(row, number, data)
 
 
@@ -235,7 +235,8 @@ def csv_import(
     unknown column refuses the whole file before anything is stored. Re-importing a file
     changes nothing. ``dry_run`` validates and counts in a transaction that is rolled back.
     ``progress(rows)`` is called after each chunk with the rows read so far. Memory stays
-    bounded by the chunk, plus the numbers seen so far (to refuse a number given twice).
+    bounded by the chunk; the numbers seen so far (to refuse a number given twice) are kept on
+    disk (``NumbersSeen``).
 
     Crash safety: ``checkpoint(where)`` runs inside each chunk's transaction after its writes,
     so the progress it records commits with the chunk or not at all. ``resume`` (the last
@@ -254,9 +255,9 @@ def csv_import(
     result.created, result.updated, result.unchanged = start.created, start.updated, start.unchanged
     # A dry run wraps the chunks in one transaction to roll back; otherwise each chunk is
     # its own transaction and what is good is kept.
-    with transaction.atomic() if dry_run else nullcontext():
+    with transaction.atomic() if dry_run else nullcontext(), NumbersSeen() as seen:
         rows = enumerate(reader, start=1)
-        seen = _numbers_of(islice(rows, start.rows), len(header))
+        _note_numbers(islice(rows, start.rows), len(header), seen)
         _import_chunks(
             kind, rows, parsers, len(header), chunk_size, result, progress, seen, checkpoint
         )
@@ -274,7 +275,7 @@ def _import_chunks(
     chunk_size: int,
     result: ImportResult,
     progress: Callable[[int], None] | None,
-    seen: dict[str, int],
+    seen: NumbersSeen,
     checkpoint: Callable[[ImportCheckpoint], None] | None,
 ) -> None:
     failed = result.failed_before
@@ -292,14 +293,14 @@ def _import_chunks(
             progress(result.rows)
 
 
-def _numbers_of(rows: Iterable[tuple[int, dict[str | None, Any]]], width: int) -> dict[str, int]:
-    """The numbers of rows a resumed import skips, for the repeated-number check."""
-    seen: dict[str, int] = {}
+def _note_numbers(
+    rows: Iterable[tuple[int, dict[str | None, Any]]], width: int, seen: NumbersSeen
+) -> None:
+    """Note the numbers of the rows a resumed import skips, for the repeated-number check."""
     for row, raw in rows:
         number = raw.get("number")
         if number and None not in raw and len(raw) == width:
-            seen.setdefault(number.strip().upper(), row)
-    return seen
+            seen.first_row(number.strip().upper(), row)
 
 
 def _write_chunk(
