@@ -101,10 +101,14 @@ def _prepare_customer_csv(n: int, tmp: Path) -> Path:
     return path
 
 
-def _prepare_linked_hubs(n: int) -> list[str]:
-    """W3 fixture: N company contacts, each linked to a customer, a vendor and a bank account
-    holding the same shared values, as the engine would have left them. Returns the contact
-    numbers."""
+def _hub_number(i: int) -> str:
+    return f"HC{i:07d}"
+
+
+def _prepare_linked_hubs(n: int) -> None:
+    """W3 fixture: N company contacts (numbered by ``_hub_number``), each linked to a customer,
+    a vendor and a bank account holding the same shared values, as the engine would have left
+    them."""
     from django.db import models, transaction
 
     from liaison.banking.models import BankAccount
@@ -120,12 +124,11 @@ def _prepare_linked_hubs(n: int) -> list[str]:
         "vendor": setup.bus_rel_code_for_vendors,
         "bank_account": setup.bus_rel_code_for_bank_accounts,
     }
-    numbers = []
     for start in range(0, n, FIXTURE_CHUNK):
         span = range(start, min(n, start + FIXTURE_CHUNK))
         hubs = [
             Contact(
-                number=f"HC{i:07d}",
+                number=_hub_number(i),
                 company_name=f"Company {i}",
                 search_email=f"company{i}@example.com".upper(),
                 business_relation_summary="multiple",
@@ -158,8 +161,6 @@ def _prepare_linked_hubs(n: int) -> list[str]:
                     for hub, r in zip(hubs, records, strict=True)
                 ]
             ContactBusinessRelation.objects.bulk_create(links, batch_size=1000)
-        numbers += [h.number for h in hubs]
-    return numbers
 
 
 @dataclass(frozen=True)
@@ -187,13 +188,13 @@ def _run_w2(n: int, _: object) -> None:
     assert result.created == n, result
 
 
-def _run_w3(n: int, numbers: list[str]) -> None:
+def _run_w3(n: int, _: object) -> None:
     from liaison.relations.bulk import contacts_bulk_update
 
     report = contacts_bulk_update(
         (
-            (number, {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"})
-            for i, number in enumerate(numbers)
+            (_hub_number(i), {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"})
+            for i in range(n)
         ),
         chunk_size=1000,
     )
