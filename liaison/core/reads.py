@@ -163,12 +163,13 @@ def _select(
 
 @cache
 def _constructor_free(model: type[models.Model]) -> bool:
-    """Whether ``_instances`` may skip the constructor for ``model``: it neither overrides
-    ``__init__`` nor ``from_db``, and has no file field (an ``ImageField`` with dimension
-    fields fills them from Django's ``post_init`` signal). Liaison connects no signal receivers
-    (tests/test_architecture.py)."""
+    """Whether ``_instances`` may skip the constructor for ``model``: no class it inherits from
+    but ``Model`` defines ``__init__``, it does not override ``from_db``, and it has no file
+    field (an ``ImageField`` with dimension fields fills them from Django's ``post_init``
+    signal). Liaison connects no signal receivers (tests/test_architecture.py)."""
     return (
-        model.__init__ is models.Model.__init__
+        # No class of the model's MRO but Model itself has an __init__ (Model's calls super()).
+        not any("__init__" in vars(k) for k in model.__mro__ if k not in (models.Model, object))
         and model.from_db.__func__ is models.Model.from_db.__func__  # type: ignore[attr-defined]
         and not any(isinstance(f, models.FileField) for f in model._meta.concrete_fields)
     )

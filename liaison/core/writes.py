@@ -11,6 +11,7 @@ no ``save()`` and sends no signal, and the number of statements does not grow wi
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
@@ -75,12 +76,21 @@ def prepared_rows(
             prepared.append(values)
             continue
         prep = preparer(field, connection)
-        if isinstance(field, models.DateTimeField):
+        if isinstance(field, models.DateTimeField) and _fixed_offsets(values):
             once = {value: prep(value) for value in set(values)}
             prepared.append(list(map(once.__getitem__, values)))
         else:
             prepared.append(list(map(prep, values)))
     return list(zip(*prepared, strict=True))
+
+
+def _fixed_offsets(values: list[Any]) -> bool:
+    """Whether equal date-times among ``values`` are the same instant, so that preparing one
+    of them serves all: true when each is naive or in a fixed-offset zone (UTC, as
+    ``timezone.now()`` gives). In a zone with daylight saving time, the second pass through a
+    repeated hour (``fold`` 1) compares equal to the first but is an hour later."""
+    zones = {value.tzinfo for value in values if value is not None}
+    return all(zone is None or type(zone) is dt.timezone for zone in zones)
 
 
 def _make_preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Prepare:

@@ -82,6 +82,26 @@ def test_a_model_that_customises_loading_is_loaded_through_its_from_db() -> None
     assert [type(s) for s in got] == [_CountedSeries] * 3
 
 
+class _Marks:
+    """A mixin whose ``__init__`` runs after ``Model``'s (``Model.__init__`` calls super())."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marked = True
+
+
+class _MarkedSeries(NoSeries, _Marks):
+    class Meta:
+        proxy = True
+        app_label = "core"
+
+
+def test_a_model_whose_mixin_has_an_init_is_built_through_its_constructor() -> None:
+    _series(2)
+    got = rows_where(_MarkedSeries, "code", ["R0000", "R0001"])
+    assert [getattr(s, "marked", False) for s in got] == [True, True]
+
+
 def test_rows_come_in_primary_key_order_also_beyond_one_statement() -> None:
     # given more series than one IN list holds on SQLite
     series = _series(SQLITE_BATCH + 5)

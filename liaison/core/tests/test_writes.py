@@ -5,14 +5,20 @@ Core's own models stand in for the parties here (core imports no other app).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from liaison.core.errors import NotFound
 from liaison.core.models import NoSeries, NoSeriesLine
 from liaison.core.update import model_update, snapshot
-from liaison.core.writes import Builder, insert_rows, insert_values, write_columns
+from liaison.core.writes import Builder, insert_rows, insert_values, prepared_rows, write_columns
 
 
 def _series(count: int) -> list[NoSeries]:
@@ -120,6 +126,30 @@ def test_a_column_holding_values_of_another_type_is_prepared_as_the_orm_would() 
         (10000, "M001", "M999", True),
         (20000, "1001", "True", True),
     ]
+
+
+def test_a_repeated_hour_is_prepared_as_the_two_instants_it_is() -> None:
+    # given a date-time column holding the two passes through Oslo's repeated hour (equal in
+    # Python, an hour apart), between two values in UTC
+    field = get_user_model()._meta.get_field("date_joined")
+    assert isinstance(field, models.DateTimeField)
+    first = datetime(2024, 10, 27, 2, 30, tzinfo=ZoneInfo("Europe/Oslo"))
+    second = first.replace(fold=1)
+    values = [timezone.now(), first, second, first]
+    # when the column is prepared for the driver
+    got = [row[0] for row in prepared_rows([field], [values], connection)]
+    # then as value by value: the second pass stays an hour after the first
+    expected = [field.get_db_prep_save(v, connection) for v in values]
+    assert [_instant(v) for v in got] == [_instant(v) for v in expected]
+    assert _instant(got[2]) - _instant(got[1]) == timedelta(hours=1)
+
+
+def _instant(value: Any) -> datetime:
+    """A prepared date-time as an instant: PostgreSQL's driver takes the aware value, SQLite's
+    a UTC string."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def test_insert_values_refuses_rows_that_do_not_match_the_columns() -> None:
