@@ -97,17 +97,6 @@ def _make_preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrappe
     slow = field.get_db_prep_save
     target = field.target_field if type(field) is models.ForeignKey else field
     kind = _PLAIN.get(type(target))
-    if isinstance(field, models.DateTimeField):
-        last: list[tuple[Any, Any]] = [(object(), None)]  # an audit chunk's rows share one time
-
-        def prepare_time(value: Any) -> Any:
-            seen, prepared = last[0]  # one read: a thread sharing the connection may replace it
-            if value is not seen:
-                prepared = slow(value, connection)
-                last[0] = (value, prepared)
-            return prepared
-
-        return prepare_time
     if kind is None:
         return lambda value: slow(value, connection)
     return lambda value: value if value is None or type(value) is kind else slow(value, connection)
