@@ -162,8 +162,9 @@ def _select(
 
 
 @cache
-def _constructor_free(model: type[models.Model]) -> bool:
-    """Whether ``_instances`` may skip the constructor for ``model``: no class it inherits from
+def constructor_free(model: type[models.Model]) -> bool:
+    """Whether instances of ``model`` may be made without the constructor (``_instances``,
+    ``writes.Builder``): no class it inherits from
     but ``Model`` defines ``__init__``, it does not override ``from_db``, and it has no file
     field (an ``ImageField`` with dimension fields fills them from Django's ``post_init``
     signal). Liaison connects no signal receivers (tests/test_architecture.py)."""
@@ -181,9 +182,9 @@ def _instances(model: type[M], db: str, attnames: tuple[str, ...], rows: Iterabl
 
     The constructor walks all 48 fields through their descriptors for each row (a fifth of a
     bulk edit's engine time in cProfile). This sets the column values directly, as unpickling
-    an instance does. Other models go through ``from_db`` (see ``_constructor_free``).
+    an instance does. Other models go through ``from_db`` (see ``constructor_free``).
     """
-    if not _constructor_free(model):
+    if not constructor_free(model):
         return [model.from_db(db, attnames, row) for row in rows]
     objs = []
     new = model.__new__

@@ -7,7 +7,7 @@ chunks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import models
@@ -113,6 +113,7 @@ def contacts_create_for_records(
     setup: MarketingSetup,
     trail: Trail,
     source: str | None = None,
+    insert_records: Callable[[Sequence[models.Model]], None] | None = None,
 ) -> list[Contact]:
     """Create and link one contact per record, and its primary contact (R-B3, R-B4, R-I4..I6).
 
@@ -121,6 +122,10 @@ def contacts_create_for_records(
     created under the new company and becomes the primary contact; otherwise the new contact is.
     The new contacts and links go into the caller's audit ``trail`` with their record as the
     origin, as ``source`` (the auto-create of a new record passes sync) or the actor's.
+
+    Records not stored yet come with ``insert_records``, the caller's insert: it is called
+    once the contacts exist, so that each record is written with its primary contact instead
+    of updated after (an import's chunk then writes each of its rows once).
     """
     if not records:
         return []
@@ -144,35 +149,21 @@ def contacts_create_for_records(
     for hub in hubs:
         hub.business_relation_summary = summary
     insert_rows(hubs, keys_by="number")
+    persons, person_origins = _persons_create(
+        records, hubs, wants_person, iter(numbers[len(records) :]), setup
+    )
+    has_primary = kind in ("customer", "vendor")
+    if insert_records is not None:
+        if has_primary:
+            _primary_contacts(records, hubs, persons)
+        insert_records(records)
     insert_values(  # plain values: no instance per link
         ContactBusinessRelation,
         ("contact_id", "business_relation_id", "link_to_table", f"{kind}_id"),
         [(c.pk, code.pk, kind, r.pk) for c, r in zip(hubs, records, strict=True)],
     )
-    persons: list[Contact] = []
-    person_origins: list[Origin] = []
-    person_numbers = iter(numbers[len(records) :])
-    for record, hub, person_wanted in zip(records, hubs, wants_person, strict=True):
-        if person_wanted:
-            name = record.contact  # type: ignore[attr-defined]
-            person = Contact(
-                created_at=now,
-                modified_at=now,
-                number=next(person_numbers),
-                no_series=series,
-                type=ContactType.PERSON,
-                company=hub,
-                name=name,
-                search_name=name.upper(),
-                business_relation_summary=summary,
-            )
-            person.first_name, person.middle_name, person.surname = break_down_name(name)
-            inherit_into_person(person, hub, setup)
-            persons.append(person)
-            person_origins.append(origin_of(record))
-    insert_rows(persons, keys_by="number")
-    if kind in ("customer", "vendor"):
-        _set_primary_contacts(kind, records, hubs, persons)
+    if insert_records is None and has_primary:
+        _set_primary_contacts(kind, records, hubs, persons)  # its UPDATE reads the links
     for record, hub in zip(records, hubs, strict=True):
         origin = origin_of(record)
         trail.created([hub], origin=origin, source=source)
@@ -182,25 +173,67 @@ def contacts_create_for_records(
     return hubs
 
 
+def _persons_create(
+    records: Sequence[models.Model],
+    hubs: list[Contact],
+    wanted: list[bool],
+    numbers: Iterator[str],
+    setup: MarketingSetup,
+) -> tuple[list[Contact], list[Origin]]:
+    """R-I5: a person under each new company whose record carries a Contact text, numbered
+    from ``numbers``, inheriting the company's values; with the records they come from."""
+    persons: list[Contact] = []
+    origins: list[Origin] = []
+    for record, hub, person_wanted in zip(records, hubs, wanted, strict=True):
+        if person_wanted:
+            name = record.contact  # type: ignore[attr-defined]
+            person = Contact(
+                created_at=hub.created_at,
+                modified_at=hub.modified_at,
+                number=next(numbers),
+                no_series=hub.no_series,
+                type=ContactType.PERSON,
+                company=hub,
+                name=name,
+                search_name=name.upper(),
+                business_relation_summary=hub.business_relation_summary,
+            )
+            person.first_name, person.middle_name, person.surname = break_down_name(name)
+            inherit_into_person(person, hub, setup)
+            persons.append(person)
+            origins.append(origin_of(record))
+    insert_rows(persons, keys_by="number")
+    return persons, origins
+
+
+def _primary_contacts(
+    records: Sequence[models.Model], hubs: list[Contact], persons: list[Contact]
+) -> list[bool]:
+    """R-I6 / R-B4 on the records in memory: the new person (from the Contact text) or else
+    the new contact is primary; which records got a person."""
+    by_company = {p.company_id: p for p in persons}
+    named = []
+    for record, hub in zip(records, hubs, strict=True):
+        primary = by_company.get(hub.pk, hub)
+        record.primary_contact = primary  # type: ignore[attr-defined]
+        named.append(primary.type == ContactType.PERSON)
+        if named[-1]:
+            record.contact = primary.name  # type: ignore[attr-defined]
+    return named
+
+
 def _set_primary_contacts(
     kind: str, records: Sequence[models.Model], hubs: list[Contact], persons: list[Contact]
 ) -> None:
-    """R-I6 / R-B4: the new person (from the Contact text) or else the new contact is primary.
+    """R-I6 / R-B4 for stored records (see ``_primary_contacts``).
 
     The common case, the new contact itself, is one set-based UPDATE; only records whose primary
     contact is a person need their Contact text written row by row.
     """
     model = FIELD_MAPS[kind].model
-    by_company = {p.company_id: p for p in persons}
-    plain, named = [], []
-    for record, hub in zip(records, hubs, strict=True):
-        primary = by_company.get(hub.pk, hub)
-        record.primary_contact = primary  # type: ignore[attr-defined]
-        if primary.type == ContactType.PERSON:
-            record.contact = primary.name  # type: ignore[attr-defined]
-            named.append(record)
-        else:
-            plain.append(record.pk)
+    is_named = _primary_contacts(records, hubs, persons)
+    named = [r for r, n in zip(records, is_named, strict=True) if n]
+    plain = [r.pk for r, n in zip(records, is_named, strict=True) if not n]
     if plain:
         own_contact = ContactBusinessRelation.objects.filter(
             link_to_table=kind, **{kind: OuterRef("pk")}

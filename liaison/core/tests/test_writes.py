@@ -216,6 +216,18 @@ def test_a_builder_makes_the_instances_the_constructor_makes() -> None:
     # then the same columns, and the defaults of the fields not given
     assert snapshot(built) == snapshot(made)
     assert built._state.adding and built.default_nos is True
+    assert built._state.db is None
+    # and nothing else in the instance's state: it saves and reloads as one made normally
+    assert set(vars(built)) == set(vars(made))
+    built.save()
+    assert snapshot(NoSeries.objects.get(code="B1")) == snapshot(built)
+
+
+def test_a_builder_values_are_not_shared_between_instances() -> None:
+    builder = Builder(NoSeries)
+    first, second = builder.new({"code": "B1"}), builder.new({"code": "B2"})
+    first.description = "changed"
+    assert second.description == "" and (first.code, second.code) == ("B1", "B2")
 
 
 def test_a_builder_takes_a_related_object_through_the_constructor() -> None:

@@ -103,7 +103,8 @@ def _records_update(
 
 def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail: Trail) -> None:
     """New records: the rules of ``record_create`` (number series E-3/E-4, normalising,
-    validation), one ``bulk_create``, then their contacts in one ``contacts_create_for_records``.
+    validation); their contacts are made first, in one ``contacts_create_for_records``, so
+    that the records are inserted at once with their primary contacts.
     """
     if not items:
         return
@@ -133,11 +134,18 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
             ready.append(record)
     typed = {i.number for i in items if i.number}
     draw(model, series, [r for r in ready if not r.number], typed)  # type: ignore[attr-defined]
-    insert_rows(ready, keys_by="number")
-    trail.created(ready)
+
+    def insert(records: Sequence[models.Model]) -> None:
+        insert_rows(records, keys_by="number")
+        trail.created(records)
+
     setup = marketing_setup_get()
     if ready and relation_code_for(kind, setup) is not None:
-        contacts_create_for_records(kind, ready, setup=setup, trail=trail, source=Source.SYNC)
+        contacts_create_for_records(
+            kind, ready, setup=setup, trail=trail, source=Source.SYNC, insert_records=insert
+        )
+    else:
+        insert(ready)
     report.created += len(ready)
 
 

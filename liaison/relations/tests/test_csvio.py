@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liaison.audit.models import AuditEntry
 from liaison.banking.models import BankAccount
 from liaison.banking.services import bank_account_create_from_contact
 from liaison.contacts.models import Contact
@@ -20,7 +21,7 @@ from liaison.relations.csvio import ImportResult, columns, csv_export, csv_impor
 from liaison.relations.csvio_cli import export_main, import_main
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
 from liaison.sales.models import Customer
-from liaison.sales.services import customer_create_from_contact
+from liaison.sales.services import customer_create, customer_create_from_contact
 
 GOOD_IBAN = "NO93 8601 1117 947"
 
@@ -355,3 +356,42 @@ def test_export_command_writes_csv_to_standard_output(
     assert status == 0
     assert out.splitlines()[1].startswith(f"{company.number},company,,Alpine Ski House,")
     assert "Exported 1 contacts to standard output." in err
+
+
+def test_imported_customers_get_the_primary_contacts_and_history_of_single_creates() -> None:
+    # given the same three customers created one at a time and imported
+    rows = [
+        {"name": "Fabrikam", "contact": "Jane Doe"},
+        {"name": "Contoso"},
+        {"name": "Kari Hansen", "contact_type": "person"},
+    ]
+    singles = [customer_create(data=dict(row)) for row in rows]
+    text = "name,contact,contact_type\nFabrikam,Jane Doe,company\nContoso,,company\n"
+    text += "Kari Hansen,,person\n"
+    # when
+    result = _import("customer", text)
+    # then each imported customer is written with the primary contact a single create sets
+    assert (result.created, result.errors) == (3, [])
+    imported = [Customer.objects.get(pk=pk) for pk in _new_pks(singles)]
+    for single, twin in zip(singles, imported, strict=True):
+        single_primary, twin_primary = single.primary_contact, twin.primary_contact
+        assert single_primary is not None and twin_primary is not None
+        assert (twin_primary.name, twin_primary.type) == (single_primary.name, single_primary.type)
+        assert twin.contact == single.contact
+        twin_hub = Contact.objects.get(relations__customer=twin)
+        assert twin_primary in (twin_hub, *twin_hub.persons.all())
+        # and the same history: created, its contact created and linked
+        assert _history(twin) == _history(single)
+    jane = imported[0].primary_contact
+    assert jane is not None and jane.company is not None
+    assert (jane.type, jane.company.name) == ("person", "Fabrikam")
+
+
+def _new_pks(singles: list[Customer]) -> list[int]:
+    known = {c.pk for c in singles}
+    return sorted(pk for pk in Customer.objects.values_list("pk", flat=True) if pk not in known)
+
+
+def _history(customer: Customer) -> list[tuple[str, str]]:
+    entries = AuditEntry.objects.filter(entity="customer", entity_pk=customer.pk).order_by("pk")
+    return [(e.action, e.field) for e in entries]
