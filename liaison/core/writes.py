@@ -73,7 +73,7 @@ def prepared_rows(
     for field, values in zip(fields, columns, strict=True):
         target = field.target_field if type(field) is models.ForeignKey else field
         kind = _PLAIN.get(type(target))
-        if kind is not None and set(map(type, values)) <= {kind, type(None)}:
+        if kind is not None and _passes(kind, set(map(type, values))):
             prepared.append(values)
             continue
         prep = preparer(field, connection)
@@ -83,6 +83,16 @@ def prepared_rows(
         else:
             prepared.append(list(map(prep, values)))
     return list(zip(*prepared, strict=True))
+
+
+def _passes(kind: type, types: set[type]) -> bool:
+    """Whether values of ``types`` go to the driver as they are in a column of ``kind``: its
+    own type and None, and for text the subclasses of ``str`` (``TextChoices`` members), which
+    ``CharField`` and ``TextField`` pass on unchanged."""
+    types.discard(type(None))
+    if kind is str:
+        return all(issubclass(t, str) for t in types)
+    return types <= {kind}
 
 
 def _fixed_offsets(values: list[Any]) -> bool:
@@ -308,7 +318,7 @@ class Builder(Generic[M]):
         self.by_attname = {f.attname: d for f, d in zip(fields, self.defaults, strict=True)}
 
     def new(self, values: Mapping[str, Any]) -> M:
-        if not all(name in self.index for name in values):
+        if not self.index.keys() >= values.keys():
             return self.model(**{**self.common, **values})
         if self.free:
             obj = self.model.__new__(self.model)

@@ -128,6 +128,34 @@ def test_a_column_holding_values_of_another_type_is_prepared_as_the_orm_would() 
     ]
 
 
+class _Start(models.TextChoices):
+    FIRST = "C001", "First"
+
+
+def test_a_text_column_of_choices_members_is_stored_as_their_values() -> None:
+    # given a text column holding a TextChoices member (a subclass of str), beside plain text
+    (series,) = NoSeries.objects.bulk_create([NoSeries(code="CHO")])
+    names = (
+        "series_id",
+        "line_no",
+        "starting_no",
+        "ending_no",
+        "increment_by",
+        "last_no_used",
+        "open",
+    )
+    rows = [
+        (series.pk, 10000, _Start.FIRST, "C999", 1, "", True),
+        (series.pk, 20000, "D001", _Start.FIRST, 1, "", True),
+    ]
+    # when
+    insert_values(NoSeriesLine, names, rows)
+    # then the values are stored, and read back as plain text
+    stored = NoSeriesLine.objects.filter(series=series).order_by("line_no")
+    assert [(x.starting_no, x.ending_no) for x in stored] == [("C001", "C999"), ("D001", "C001")]
+    assert {type(x.starting_no) for x in stored} == {str}
+
+
 def test_a_repeated_hour_is_prepared_as_the_two_instants_it_is() -> None:
     # given a date-time column holding the two passes through Oslo's repeated hour (equal in
     # Python, an hour apart), between two values in UTC
