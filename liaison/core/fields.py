@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import email_validator
 import phonenumbers
 import pycountry
 from django.core.exceptions import ValidationError
@@ -77,10 +78,22 @@ _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+
 _EMAIL_MAX_BYTES = 254  # RFC 5321 4.5.3.1.3, as email-validator counts it
 
 
+def _library_settings() -> tuple[object, ...]:
+    """The module-wide settings of ``email-validator`` that its domain checks read at call
+    time: part of the cache key, so that a changed setting is not answered from the cache."""
+    return (
+        email_validator.TEST_ENVIRONMENT,
+        email_validator.GLOBALLY_DELIVERABLE,
+        email_validator.ALLOW_DOMAIN_LITERAL,
+        tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES),
+    )
+
+
 @lru_cache(maxsize=1024)
-def _domain_forms(domain: str) -> tuple[str, str] | None:
+def _domain_forms(domain: str, settings: tuple[object, ...]) -> tuple[str, str] | None:
     """The normalised and ASCII forms of a valid domain part, or None: an import's addresses
-    share a few domains, and the domain's checks (IDNA, UTS #46) are most of an address's."""
+    share a few domains, and the domain's checks (IDNA, UTS #46) are most of an address's.
+    ``settings`` (``_library_settings``) only keys the cache."""
     try:
         checked = validate_email("a@" + domain, check_deliverability=False)
     except EmailNotValidError:
@@ -93,9 +106,9 @@ def _valid_fast(address: str) -> bool:
     part, a domain known valid, every form of it within the length limit. False says only
     "not known": the full check decides (and words its error)."""
     local, at, domain = address.partition("@")
-    if not at or not _DOT_ATOM.fullmatch(local):
-        return False
-    forms = _domain_forms(domain)
+    if not at or email_validator.STRICT or not _DOT_ATOM.fullmatch(local):
+        return False  # in strict mode the local part has a length limit of its own
+    forms = _domain_forms(domain, _library_settings())
     return forms is not None and all(
         len(f"{local}@{d}".encode()) <= _EMAIL_MAX_BYTES for d in (domain, *forms)
     )

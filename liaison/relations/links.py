@@ -128,6 +128,8 @@ def contacts_create_for_records(
     of updated after (an import's chunk then writes each of its rows once).
     """
     if not records:
+        if insert_records is not None:
+            insert_records(records)
         return []
     code = relation_code_required(kind, setup)
     wants_person = [

@@ -3,6 +3,7 @@ refuse exactly what ``email-validator`` does, and word its refusals the same way
 
 from __future__ import annotations
 
+import email_validator
 import pytest
 from django.core.exceptions import ValidationError
 from email_validator import EmailNotValidError, validate_email
@@ -94,3 +95,24 @@ def test_email_check_agrees_with_email_validator_on_generated_addresses(
     if ";" in address or not address:
         return
     assert _ours_accepts(address) == _library_accepts(address)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "address"),
+    [
+        ("TEST_ENVIRONMENT", True, "anna@example.test"),
+        ("ALLOW_DOMAIN_LITERAL", True, "anna@[192.0.2.1]"),
+        ("STRICT", True, "a" * 70 + "@example.com"),
+    ],
+)
+def test_email_check_follows_the_library_settings_after_its_cache_is_filled(
+    monkeypatch: pytest.MonkeyPatch, setting: str, value: object, address: str
+) -> None:
+    # given an answer given (and cached) under another setting of the library
+    monkeypatch.setattr(email_validator, setting, value)
+    changed = _ours_accepts(address)
+    assert changed == _library_accepts(address)
+    # when the setting is back to its default
+    monkeypatch.undo()
+    # then the answer is the library's under the default, which differs
+    assert _ours_accepts(address) == _library_accepts(address) != changed
