@@ -24,7 +24,6 @@ from django.db.models.base import ModelState
 from liaison.core.reads import connection_cache, constructor_free, values_where
 
 M = TypeVar("M", bound=models.Model)
-PG_BATCH = 1000  # rows per UPDATE ... FROM (VALUES ...): far below PostgreSQL's 65,535 params
 
 # Field classes (exactly these, not subclasses, which may adapt values) whose
 # ``get_db_prep_save`` hands a value of this type to the driver unchanged.
@@ -65,10 +64,20 @@ def prepared_rows(
     connection: BaseDatabaseWrapper,
 ) -> list[tuple[Any, ...]]:
     """Rows for the driver from ``columns`` (one list of values per field), prepared a column
-    at a time: a column holding only plain values of its field's plain type (read with
-    ``map(type, ...)``, in C) is passed as it is, a date-time column prepares each distinct
-    value once (an audit chunk's rows share one time), others go value by value through
-    ``preparer``. Row by row, a call per value was a seventh of an import's time."""
+    at a time (``prepared_columns``)."""
+    return list(zip(*prepared_columns(fields, columns, connection), strict=True))
+
+
+def prepared_columns(
+    fields: Sequence[models.Field[Any, Any]],
+    columns: Sequence[list[Any]],
+    connection: BaseDatabaseWrapper,
+) -> list[list[Any]]:
+    """``columns`` (one list of values per field) prepared for the driver a column at a time:
+    a column holding only plain values of its field's plain type (read with ``map(type,
+    ...)``, in C) is passed as it is, a date-time column prepares each distinct value once (an
+    audit chunk's rows share one time), others go value by value through ``preparer``. Row by
+    row, a call per value was a seventh of an import's time."""
     prepared = []
     for field, values in zip(fields, columns, strict=True):
         target = field.target_field if type(field) is models.ForeignKey else field
@@ -82,7 +91,9 @@ def prepared_rows(
             prepared.append(list(map(once.__getitem__, values)))
         else:
             prepared.append(list(map(prep, values)))
-    return list(zip(*prepared, strict=True))
+    if len({len(values) for values in prepared}) > 1:
+        raise ValueError("prepared_columns: the columns hold different numbers of values.")
+    return prepared
 
 
 def _passes(kind: type, types: set[type]) -> bool:
@@ -140,19 +151,16 @@ def write_columns(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
                 )
     pk = _pk(model)
     columns = [list(map(attrgetter(f.attname), objs)) for f in (*targets, pk)]
-    rows = prepared_rows([*targets, pk], columns, connection)  # field order, the key last
+    prepared = prepared_columns([*targets, pk], columns, connection)  # the key last
     with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            written = 0
-            for start in range(0, len(rows), PG_BATCH):
-                batch = rows[start : start + PG_BATCH]
-                cursor.execute(_values_update(model, targets, len(batch), connection), _flat(batch))
-                written += cursor.rowcount
-            return written
+            cursor.execute(_unnest_update(model, targets, connection), prepared)
+            return cursor.rowcount
         qn = connection.ops.quote_name
         sets = ", ".join(f"{qn(f.column)} = %s" for f in targets)
         cursor.executemany(
-            f"UPDATE {qn(opts.db_table)} SET {sets} WHERE {qn(_pk(model).column)} = %s", rows
+            f"UPDATE {qn(opts.db_table)} SET {sets} WHERE {qn(_pk(model).column)} = %s",
+            list(zip(*prepared, strict=True)),
         )
         return cursor.rowcount
 
@@ -163,28 +171,25 @@ def _pk(model: type[models.Model]) -> models.Field[Any, Any]:
     return pk
 
 
-def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
-    return [value for row in rows for value in row]
-
-
-def _values_update(
+def _unnest_update(
     model: type[models.Model],
     targets: list[models.Field[Any, Any]],
-    count: int,
     connection: BaseDatabaseWrapper,
 ) -> str:
-    """``UPDATE t SET c = v.c FROM (VALUES (%s::type, ...), ...) AS v(c, ..., pk) WHERE ...``;
-    the casts give the VALUES list the column types, which it cannot infer from parameters."""
+    """``UPDATE t SET c = v.c FROM unnest(%s::type[], ...) AS v(c, ..., pk) WHERE ...``: one
+    array per column, whatever the number of rows. A ``VALUES`` list with a placeholder per
+    value made a statement the driver split and quoted value by value on the client (10 ms of
+    CPU per 1,000 rows of four columns, 6 ms this way) and the server parsed at its length."""
     opts = model._meta
     pk = _pk(model)
     qn = connection.ops.quote_name
     table = qn(opts.db_table)
     casts = [f.cast_db_type(connection) for f in [*targets, pk]]  # type: ignore[attr-defined]
-    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
     names = ", ".join(qn(f.column) for f in [*targets, pk])
     sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in targets)
     return (
-        f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * count)}) AS v({names}) "
+        f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "
         f"WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}"
     )
 

@@ -42,6 +42,30 @@ def test_only_the_named_columns_are_written() -> None:
     ]
 
 
+_AWKWARD = ["q\"uo'te", "back\\slash", "com,ma", "{brace}", "NULL", "", " sp ", "ünï ✓"]
+
+
+def test_written_values_arrive_as_they_were_whatever_characters_they_hold() -> None:
+    # given series whose text holds quotes, separators and words the driver must escape, and
+    # a flag; and two lines of which one moves to another series
+    series = _series(len(_AWKWARD))
+    other = NoSeries.objects.create(code="OTHER")
+    for i, (s, text) in enumerate(zip(series, _AWKWARD, strict=True)):
+        s.description, s.manual_nos = text, i % 2 == 0
+    lines = [NoSeriesLine.objects.create(series=s, starting_no="A001") for s in series[:2]]
+    lines[0].series = other
+    # when
+    write_columns(series, ["description", "manual_nos"])
+    write_columns(lines, ["series"])
+    # then
+    stored = {s.code: (s.description, s.manual_nos) for s in NoSeries.objects.all()}
+    for i, (s, text) in enumerate(zip(series, _AWKWARD, strict=True)):
+        assert stored[s.code] == (text, i % 2 == 0)
+    assert stored["OTHER"] == ("", False)
+    stored_lines = NoSeriesLine.objects.filter(pk__in=[x.pk for x in lines]).order_by("pk")
+    assert [x.series_id for x in stored_lines] == [other.pk, series[1].pk]
+
+
 def test_a_foreign_key_is_written_by_its_field_name() -> None:
     # given
     first, second = _series(2)
