@@ -39,6 +39,7 @@ class _Plan:
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
     related_attnames: tuple[str, ...] = ()
+    datetimes: tuple[int, ...] = ()  # the date-time columns (see ``_fetch_postgresql``)
 
 
 _PlanKey = tuple[type[models.Model], str, tuple[str, ...] | None, str | None]
@@ -92,6 +93,9 @@ def _build(
         attnames=tuple(f.attname for f in fields),
         converters=tuple(converters),
         related_attnames=tuple(f.attname for f in joined),
+        datetimes=tuple(
+            i for i, (_, f) in enumerate(selected) if isinstance(f, models.DateTimeField)
+        ),
     )
 
 
@@ -110,6 +114,42 @@ def _parent(model: type[models.Model], related: str) -> type[models.Model]:
     if remote is None or not isinstance(remote.model, type):
         raise ValueError(f"{model._meta.label}.{related} is not a foreign key.")
     return remote.model
+
+
+def _fetch_postgresql(
+    cursor: Any, sql: str, wanted: list[Any], plan: _Plan, connection: BaseDatabaseWrapper
+) -> list[Any]:
+    """The rows of ``sql``, its date-times read by psycopg's own loader.
+
+    Django registers a loader of its own for ``timestamptz`` (psycopg's pure-Python one, which
+    then sets the connection's time zone); a thousand rows of a record carry two thousand
+    date-times, and that parsing was 4 % of a bulk edit. This cursor takes psycopg's default
+    loader (written in C when psycopg's binary package is installed, as ours is), which reads
+    the value in the session's time zone, and sets the time zone as Django's does."""
+    if not plan.datetimes:
+        cursor.execute(sql, [wanted])
+        return cursor.fetchall()
+    cursor.cursor.adapters.register_loader("timestamptz", _default_timestamptz_loader())
+    cursor.execute(sql, [wanted])
+    rows = cursor.fetchall()
+    zone = connection.timezone
+    fixed = []
+    for row in rows:
+        values = list(row)
+        for i in plan.datetimes:
+            if values[i] is not None:
+                values[i] = values[i].replace(tzinfo=zone)
+        fixed.append(values)
+    return fixed
+
+
+@cache
+def _default_timestamptz_loader() -> type:
+    import psycopg
+    from psycopg.pq import Format
+
+    oid = psycopg.postgres.types["timestamptz"].oid
+    return psycopg.adapters.get_loader(oid, Format.TEXT)  # type: ignore[return-value]
 
 
 def _select(
@@ -141,8 +181,9 @@ def _select(
     rows: list[Any] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"{plan.head} = ANY(%s){tail}", [wanted])
-            rows = cursor.fetchall()
+            rows = _fetch_postgresql(
+                cursor, f"{plan.head} = ANY(%s){tail}", wanted, plan, connection
+            )
         else:
             for start in range(0, len(wanted), SQLITE_BATCH):
                 batch = wanted[start : start + SQLITE_BATCH]

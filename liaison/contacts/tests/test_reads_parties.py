@@ -42,3 +42,22 @@ def test_a_company_is_read_without_a_company(company: Contact) -> None:
         got = contact_get(company.number)
         assert got.company is None
     assert len(ctx.captured_queries) == 1
+
+
+def test_date_times_are_read_as_the_orm_reads_them_with_its_time_zone(company: Contact) -> None:
+    # given a person of the company (read with the company joined)
+    person = contact_create(
+        data={"type": "person", "name": "Ann Lee"}, company_number=company.number
+    )
+    # when
+    got = contact_get(person.number)
+    # then the person's and its company's times are the ORM's, to the microsecond and zone
+    for read, stored in (
+        (got, Contact.objects.get(pk=person.pk)),
+        (got.company, Contact.objects.get(pk=company.pk)),
+    ):
+        assert read is not None
+        for name in ("created_at", "modified_at"):
+            value, expected = getattr(read, name), getattr(stored, name)
+            assert value == expected and value.microsecond == expected.microsecond
+            assert value.tzinfo is expected.tzinfo
