@@ -124,26 +124,29 @@ def test_insert_rows_stores_many_new_rows_in_one_statement() -> None:
     assert NoSeries.objects.get(code="I299").description == "Inserted 299"
 
 
+# Every column of a series line but its key, in the order the rows below give them.
+_LINE_COLUMNS = (
+    "series_id",
+    "line_no",
+    "starting_no",
+    "ending_no",
+    "increment_by",
+    "last_no_used",
+    "open",
+)
+
+
 def test_a_column_holding_values_of_another_type_is_prepared_as_the_orm_would() -> None:
     # given rows whose text and number columns hold a mix of plain values and others: an int
     # and a bool for text columns (the driver alone would store the bool as 1 or t), a numeric
     # string for a number column
     (series,) = NoSeries.objects.bulk_create([NoSeries(code="MIX")])
-    names = (
-        "series_id",
-        "line_no",
-        "starting_no",
-        "ending_no",
-        "increment_by",
-        "last_no_used",
-        "open",
-    )
     rows = [
         (series.pk, 10000, "M001", "M999", 1, "", True),
         (series.pk, "20000", 1001, True, 2, "", 1),
     ]
     # when
-    insert_values(NoSeriesLine, names, rows)
+    insert_values(NoSeriesLine, _LINE_COLUMNS, rows)
     # then each value is stored as its field's type, as the ORM stores it
     stored = NoSeriesLine.objects.filter(series=series).order_by("line_no")
     assert [(x.line_no, x.starting_no, x.ending_no, x.open) for x in stored] == [
@@ -159,21 +162,12 @@ class _Start(models.TextChoices):
 def test_a_text_column_of_choices_members_is_stored_as_their_values() -> None:
     # given a text column holding a TextChoices member (a subclass of str), beside plain text
     (series,) = NoSeries.objects.bulk_create([NoSeries(code="CHO")])
-    names = (
-        "series_id",
-        "line_no",
-        "starting_no",
-        "ending_no",
-        "increment_by",
-        "last_no_used",
-        "open",
-    )
     rows = [
         (series.pk, 10000, _Start.FIRST, "C999", 1, "", True),
         (series.pk, 20000, "D001", _Start.FIRST, 1, "", True),
     ]
     # when
-    insert_values(NoSeriesLine, names, rows)
+    insert_values(NoSeriesLine, _LINE_COLUMNS, rows)
     # then the values are stored, and read back as plain text
     stored = NoSeriesLine.objects.filter(series=series).order_by("line_no")
     assert [(x.starting_no, x.ending_no) for x in stored] == [("C001", "C999"), ("D001", "C001")]
