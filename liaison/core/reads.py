@@ -39,7 +39,7 @@ class _Plan:
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
     related_attnames: tuple[str, ...] = ()
-    datetimes: tuple[int, ...] = ()  # the date-time columns (see ``_fetch_postgresql``)
+    datetimes: tuple[int, ...] = ()  # the date-time columns (see ``_use_c_timestamptz_loader``)
 
 
 _PlanKey = tuple[type[models.Model], str, tuple[str, ...] | None, str | None]
@@ -116,31 +116,15 @@ def _parent(model: type[models.Model], related: str) -> type[models.Model]:
     return remote.model
 
 
-def _fetch_postgresql(
-    cursor: Any, sql: str, wanted: list[Any], plan: _Plan, connection: BaseDatabaseWrapper
-) -> list[Any]:
-    """The rows of ``sql``, its date-times read by psycopg's own loader.
+def _use_c_timestamptz_loader(cursor: Any) -> None:
+    """Read this cursor's date-times with psycopg's default loader.
 
     Django registers a loader of its own for ``timestamptz`` (psycopg's pure-Python one, which
     then sets the connection's time zone); a thousand rows of a record carry two thousand
-    date-times, and that parsing was 4 % of a bulk edit. This cursor takes psycopg's default
-    loader (written in C when psycopg's binary package is installed, as ours is), which reads
-    the value in the session's time zone, and sets the time zone as Django's does."""
-    if not plan.datetimes:
-        cursor.execute(sql, [wanted])
-        return cursor.fetchall()
+    date-times, and that parsing was 4 % of a bulk edit. psycopg's default loader is written
+    in C when its binary package is installed, as ours is; it reads the value in the session's
+    time zone, and ``_select`` then sets the time zone as Django's loader does."""
     cursor.cursor.adapters.register_loader("timestamptz", _default_timestamptz_loader())
-    cursor.execute(sql, [wanted])
-    rows = cursor.fetchall()
-    zone = connection.timezone
-    fixed = []
-    for row in rows:
-        values = list(row)
-        for i in plan.datetimes:
-            if values[i] is not None:
-                values[i] = values[i].replace(tzinfo=zone)
-        fixed.append(values)
-    return fixed
 
 
 @cache
@@ -179,11 +163,14 @@ def _select(
     if lock and connection.features.has_select_for_update:
         tail += f" FOR UPDATE OF {qn(_MAIN)}" if related else " FOR UPDATE"
     rows: list[Any] = []
+    zoned: tuple[int, ...] = ()  # columns whose date-times get the connection's time zone
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            rows = _fetch_postgresql(
-                cursor, f"{plan.head} = ANY(%s){tail}", wanted, plan, connection
-            )
+            if plan.datetimes:
+                _use_c_timestamptz_loader(cursor)
+                zoned = plan.datetimes
+            cursor.execute(f"{plan.head} = ANY(%s){tail}", [wanted])
+            rows = cursor.fetchall()
         else:
             for start in range(0, len(wanted), SQLITE_BATCH):
                 batch = wanted[start : start + SQLITE_BATCH]
@@ -191,8 +178,12 @@ def _select(
                 cursor.execute(f"{plan.head} IN ({marks}){tail}", batch)
                 rows.extend(cursor.fetchall())
     converted = []
+    zone = connection.timezone
     for row in rows:
         values_ = list(row)
+        for i in zoned:
+            if values_[i] is not None:
+                values_[i] = values_[i].replace(tzinfo=zone)
         for i, converters, col in plan.converters:
             value = values_[i]
             for convert in converters:

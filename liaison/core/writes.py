@@ -100,10 +100,10 @@ def _passes(kind: type, types: set[type]) -> bool:
     """Whether values of ``types`` go to the driver as they are in a column of ``kind``: its
     own type and None, and for text the subclasses of ``str`` (``TextChoices`` members), which
     ``CharField`` and ``TextField`` pass on unchanged."""
-    types.discard(type(None))
+    others = types - {type(None)}
     if kind is str:
-        return all(issubclass(t, str) for t in types)
-    return types <= {kind}
+        return all(issubclass(t, str) for t in others)
+    return others <= {kind}
 
 
 def _fixed_offsets(values: list[Any]) -> bool:
