@@ -94,3 +94,21 @@ def test_the_interaction_log_is_written_only_by_its_services() -> None:
                 }:
                     offenders.append(where)
     assert offenders == []
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A rule another module needs is a public function of the module that owns it (issue
+    14): a private name imported elsewhere is a rule being reached around its owner. (A
+    module's own tests may reach into it.)"""
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("liaison"):
+                offenders += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    assert offenders == []

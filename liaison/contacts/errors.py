@@ -1,12 +1,35 @@
-"""Errors of contact rules (spec E-9, E-20, E-21, E-34, E-38)."""
+"""Errors of contact rules (spec E-9, E-17, E-20, E-21, E-30, E-34, E-38).
 
-from liaison.core.errors import DomainError
+Each rule has its own stable code; a rule's error names the field at fault, so every door
+(the API's per-field errors, the form, a bulk report's row) shows it beside that field."""
+
+from liaison.core.errors import DomainError, ValidationFailed
 
 
 class ContactTypeChangeRefused(DomainError):
-    """E-20/E-21: the contact's type cannot change while it has persons, links or such data."""
+    """E-17: the type of a contact with interaction log entries cannot change. The base of
+    the other type-change refusals."""
 
     code = "contact_type_change_refused"
+
+
+class ContactHasPersons(ContactTypeChangeRefused):
+    """E-20: a company with persons cannot become a person."""
+
+    code = "contact_has_persons"
+
+
+class ContactHasCompanyData(ContactTypeChangeRefused):
+    """E-21: a contact with business relations, a currency or a VAT registration no. cannot
+    become a person."""
+
+    code = "contact_has_company_data"
+
+
+class ContactNameMissing(ValidationFailed):
+    """E-30 / E-31: a contact needs a name (a person's may be composed of its parts)."""
+
+    code = "contact_name_required"
 
 
 class CompanyNotCompany(DomainError):

@@ -55,7 +55,9 @@ class ContactForm(forms.Form):
         model_fields = forms.fields_for_model(Contact, fields=CARD_FIELDS)
         for name in CARD_FIELDS:
             field = model_fields[name]
-            field.required = name == "name"
+            # The name rule is the service's (E-30): a person's name may be composed of its
+            # first name and surname, so the form does not require it.
+            field.required = False
             self.fields[name] = field
         self.order_fields(["version", *CARD_FIELDS[:1], "company_number", *CARD_FIELDS[1:]])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -10,12 +12,15 @@ from django.db.models import Q
 from liaison.audit.trail import Trail
 from liaison.contacts.errors import (
     CompanyNotCompany,
+    ContactHasCompanyData,
+    ContactHasPersons,
+    ContactNameMissing,
     ContactTypeChangeRefused,
     PrivacyConsentMissing,
 )
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name, compose_name
-from liaison.core.errors import ValidationFailed
+from liaison.core.errors import DomainError, ValidationFailed
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
 from liaison.core.reads import row_for_update
@@ -24,6 +29,7 @@ from liaison.core.update import (
     full_clean_or_raise,
     model_update,
     refuse_nulls,
+    refuse_unknown,
     snapshot,
 )
 from liaison.interactions.services import (
@@ -33,7 +39,7 @@ from liaison.interactions.services import (
     entries_repoint,
 )
 from liaison.purchases.models import Vendor
-from liaison.relations.models import ContactBusinessRelation
+from liaison.relations.models import ContactBusinessRelation, MarketingSetup
 from liaison.relations.selectors import links_to_records, marketing_setup_get
 from liaison.relations.sync import (
     SyncReport,
@@ -83,70 +89,205 @@ EDITABLE = frozenset(
     }
 )
 _NAME_PARTS = ("first_name", "middle_name", "surname")
+COMPANY_NUMBER = "company_number"
 
 
-def _apply_name_rules(contact: Contact, data: dict[str, Any], before: dict[str, Any]) -> None:
-    """R-D11: parts compose the name; a person's typed name is broken down into parts."""
+def _field_error(exc_type: type[DomainError], field: str, message: str) -> DomainError:
+    """A rule's refusal, naming the field at fault (the API, the form and bulk reports)."""
+    return exc_type(message, fields={field: [message]})
+
+
+def contact_name_rules(
+    contact: Contact, data: Mapping[str, Any], before: Mapping[str, Any]
+) -> None:
+    """R-D11: parts compose a person's name; a typed name is broken down into parts.
+
+    A Name that the given parts compose anyway keeps the parts as typed ("Mary Ann" "Smith"
+    is not re-split into "Mary" "Ann" "Smith"), and a blank Name with parts is composed (the
+    "Add person" form sends first name and surname with an empty Name). E-30/E-31: a contact
+    needs a name.
+    """
     if contact.type == ContactType.COMPANY:
         for part in (*_NAME_PARTS, "job_title"):
             setattr(contact, part, "")
+    else:
+        parts = [getattr(contact, p) for p in _NAME_PARTS]
+        composed = compose_name(*parts)
+        parts_given = any(p in data for p in _NAME_PARTS)
+        if parts_given and ("name" not in data or not contact.name.strip()):
+            contact.name = composed
+        elif parts_given and contact.name == composed:
+            pass  # the parts as typed
+        elif "name" in data or contact.name != before.get("name") or not any(parts):
+            contact.first_name, contact.middle_name, contact.surname = break_down_name(contact.name)
+    if not contact.name.strip():
+        raise ContactNameMissing(
+            "A contact needs a name: type the name (for a person, the first name and surname).",
+            fields={"name": ["Type a name."]},
+        )
+    if contact.type == ContactType.COMPANY:
         contact.company_name = contact.name
+
+
+def contact_privacy_rules(
+    contact: Contact, data: Mapping[str, Any], before: Mapping[str, Any]
+) -> None:
+    """Setting Minor or Parental Consent on an existing contact sets Privacy Blocked; a new
+    contact is blocked only when asked to be, or when it is a minor without consent (the form
+    sends every flag, and "consent: no" on a new contact is no change of consent). E-38
+    guards clearing the block of a minor without consent."""
+    if not before:
+        if contact.minor and not contact.parental_consent_received:
+            contact.privacy_blocked = True
         return
-    if any(p in data for p in _NAME_PARTS) and "name" not in data:
-        contact.name = compose_name(contact.first_name, contact.middle_name, contact.surname)
-    elif (
-        "name" in data
-        or contact.name != before.get("name")
-        or not any(getattr(contact, p) for p in _NAME_PARTS)
-    ):
-        contact.first_name, contact.middle_name, contact.surname = break_down_name(contact.name)
-
-
-def _apply_privacy_rules(contact: Contact, data: dict[str, Any], before: dict[str, Any]) -> None:
-    """Setting Minor or Parental Consent sets Privacy Blocked; E-38 guards clearing it."""
     if ("minor" in data and contact.minor and not before.get("minor")) or (
         "parental_consent_received" in data
         and contact.parental_consent_received != before.get("parental_consent_received")
     ):
         contact.privacy_blocked = True
     if contact.minor and not contact.parental_consent_received and not contact.privacy_blocked:
-        raise PrivacyConsentMissing(
-            f"Privacy Blocked cannot be cleared until Parental Consent Received is set for minor "
-            f"contact {contact.number}."
+        raise _field_error(
+            PrivacyConsentMissing,
+            "privacy_blocked",
+            f"Privacy Blocked cannot be cleared until Parental Consent Received is set for "
+            f"minor contact {contact.number}.",
         )
 
 
-def _derive(contact: Contact, data: dict[str, Any], before: dict[str, Any]) -> None:
-    _apply_name_rules(contact, data, before)
-    _apply_privacy_rules(contact, data, before)
-    normalise_party(contact, before)
+def contact_check(contact: Contact) -> None:
+    """The rules the contact's check constraints also guard in the database, checked in
+    memory with a message that says what to do (``CheckConstraint.validate`` would cost a
+    query per row in a bulk edit)."""
+    if contact.type == ContactType.COMPANY and contact.company_id is not None:
+        raise _field_error(
+            ValidationFailed,
+            COMPANY_NUMBER,
+            "A company cannot belong to a company: clear its Company No. first.",
+        )
 
 
-def _check_type_change(contact: Contact, new_type: str) -> None:
-    """R-L2: a company with persons or any business relation, currency or VAT number cannot
-    become a person (E-20, E-21)."""
+def contact_derive(contact: Contact, data: Mapping[str, Any], before: Mapping[str, Any]) -> None:
+    """Every rule that derives a contact's columns from what was typed, in one order, for the
+    single services and the bulk path alike (``before`` is empty for a new contact)."""
+    contact_name_rules(contact, data, before)
+    contact_privacy_rules(contact, data, before)
+    normalise_party(contact, dict(before))
+    contact_check(contact)
+
+
+def contact_type_change_check(contact: Contact, new_type: str) -> None:
+    """R-L2: the type of a contact with interactions cannot change (E-17); a company with
+    persons (E-20) or with business relations, a currency or a VAT number (E-21) cannot become
+    a person. Each refusal has its own code."""
     if new_type == contact.type:
         return
     if contact_has_interactions(contact.pk):
-        raise ContactTypeChangeRefused(
+        raise _field_error(
+            ContactTypeChangeRefused,
+            "type",
             f"Type of contact {contact.number} cannot be changed because interaction log "
-            "entries are linked to the contact."
+            "entries are linked to the contact.",
         )
-    if new_type == ContactType.PERSON:
-        reasons = []
-        if Contact.objects.filter(company=contact).exists():
-            reasons.append("related people are linked to the contact")
-        if ContactBusinessRelation.objects.filter(contact=contact).exists():
-            reasons.append("it has business relations")
-        if contact.currency_code:
-            reasons.append("Currency Code must be blank")
-        if contact.vat_registration_no:
-            reasons.append("VAT Registration No. must be blank")
-        if reasons:
-            raise ContactTypeChangeRefused(
-                f"Type of contact {contact.number} cannot be changed to Person: "
-                + "; ".join(reasons)
-                + "."
+    if new_type != ContactType.PERSON:
+        return
+    if Contact.objects.filter(company=contact).exists():
+        raise _field_error(
+            ContactHasPersons,
+            "type",
+            f"Type of contact {contact.number} cannot be changed to Person because related "
+            "people are linked to the contact: move or delete them first.",
+        )
+    reasons = []
+    if ContactBusinessRelation.objects.filter(contact=contact).exists():
+        reasons.append("it has business relations (unlink them first)")
+    if contact.currency_code:
+        reasons.append("Currency Code must be blank")
+    if contact.vat_registration_no:
+        reasons.append("VAT Registration No. must be blank")
+    if reasons:
+        raise _field_error(
+            ContactHasCompanyData,
+            "type",
+            f"Type of contact {contact.number} cannot be changed to Person: "
+            + "; ".join(reasons)
+            + ".",
+        )
+
+
+@dataclass(frozen=True)
+class CompanyMove:
+    """A person's change of company, for R-L4 step 6 once the person is written."""
+
+    person_pk: int
+    old_company_pk: int | None
+    new_company_pk: int | None
+
+
+def contact_company_change(
+    contact: Contact,
+    company_number: str,
+    data: Mapping[str, Any],
+    *,
+    setup: MarketingSetup,
+    companies: Mapping[str, Contact] | None = None,
+    old_company: Contact | None = None,
+) -> CompanyMove | None:
+    """R-L4 in memory: a person joins (or leaves, with '') a company and inherits its data
+    (R-L5). ``companies`` are the company contacts already read by a bulk caller (else the
+    company is read here); ``old_company`` the one it leaves, when the caller read it.
+
+    Returns the move, which the caller hands to ``contact_company_moves_apply`` after the
+    person is written (so a refused edit moves no interaction entry), or None if it stays.
+    """
+    number = company_number.strip().upper()
+    if companies is not None:
+        company = companies.get(number) if number else None
+    elif number:
+        company = Contact.objects.filter(number=number, type=ContactType.COMPANY).first()
+    else:
+        company = None
+    stays = (
+        contact.company_id is None
+        if company is None
+        else company.pk is not None and company.pk == contact.company_id
+    )
+    if stays and (company is not None or not number):
+        return None
+    if contact.type != ContactType.PERSON and data.get("type") != ContactType.PERSON:
+        raise _field_error(
+            CompanyNotCompany,
+            COMPANY_NUMBER,
+            f"Type must be equal to Person in contact {contact.number}.",
+        )
+    if company is None and number:
+        raise _field_error(
+            CompanyNotCompany,
+            COMPANY_NUMBER,
+            f"Company No. {company_number} must be an existing company contact.",
+        )
+    move = CompanyMove(contact.pk, contact.company_id, company.pk if company else None)
+    if company is None:
+        contact.company = None
+        contact.company_name = ""
+        return move
+    if old_company is None and contact.company_id is not None:
+        old_company = contact.company
+    contact.company = company
+    inherit_into_person(
+        contact, company, setup, snapshot(old_company) if old_company is not None else None
+    )
+    return move
+
+
+def contact_company_moves_apply(moves: Iterable[CompanyMove]) -> None:
+    """R-L4 step 6 for the persons written: their interaction history stays with the company
+    it was logged under."""
+    for move in moves:
+        if move.person_pk is not None:
+            entries_follow_company_change(
+                person_pk=move.person_pk,
+                old_company_pk=move.old_company_pk,
+                new_company_pk=move.new_company_pk,
             )
 
 
@@ -162,12 +303,7 @@ def contact_create(
     A blank number is drawn from Marketing Setup "Contact Nos." (E-3); a typed one needs a
     series that allows manual numbers (E-4). A person given a company inherits its data.
     """
-    unknown = sorted(set(data) - EDITABLE)
-    if unknown:
-        raise ValidationFailed(
-            f"Unknown or read-only fields: {', '.join(unknown)}.",
-            fields={k: ["This field cannot be set here."] for k in unknown},
-        )
+    refuse_unknown(data, EDITABLE)
     refuse_nulls(Contact, data)
     setup = marketing_setup_get()
     series = None
@@ -187,17 +323,8 @@ def contact_create(
         )[0]
         contact.no_series = series.code
     if company_number:
-        company = Contact.objects.filter(number=company_number).first()
-        if company is None or company.type != ContactType.COMPANY:
-            raise CompanyNotCompany(
-                f"Company No. {company_number} must be an existing company contact."
-            )
-        if contact.type != ContactType.PERSON:
-            raise CompanyNotCompany("Type must be equal to Person to set a Company No.")
-        contact.company = company
-    _derive(contact, data, {})
-    if contact.company is not None:
-        inherit_into_person(contact, contact.company, setup)
+        contact_company_change(contact, company_number, data, setup=setup)
+    contact_derive(contact, data, {})
     full_clean_or_raise(contact)
     contact.save()
     trail = Trail()
@@ -223,12 +350,13 @@ def contact_update(
     contact = row_for_update(Contact, contact.pk)
     before = snapshot(contact)
     if "type" in data:
-        _check_type_change(contact, data["type"])
+        contact_type_change_check(contact, data["type"])
+    move = None
     if company_number is not None:
-        _change_company(contact, company_number, data)
+        move = contact_company_change(contact, company_number, data, setup=marketing_setup_get())
 
     def derive(obj: Any, prev: dict[str, Any]) -> None:
-        _derive(obj, data, prev)
+        contact_derive(obj, data, prev)
 
     changed = model_update(
         contact,
@@ -238,41 +366,16 @@ def contact_update(
         expected_version=expected_version,
         before=before,
     )
+    if move is not None:
+        contact_company_moves_apply([move])
     trail = Trail()
     trail.changed(contact, before, changed)
     report = sync_from_contacts([contact], previous={contact.pk: before}, trail=trail)
     trail.save()
-    if company_number is not None and contact.company_id != before["company_id"]:
+    if move is not None:
         summaries_refresh([contact.pk])
         contact.refresh_from_db()
     return contact, report
-
-
-def _change_company(contact: Contact, company_number: str, data: dict[str, Any]) -> None:
-    """R-L4: a person joins (or leaves, with '') a company and inherits its data (R-L5)."""
-    if contact.type != ContactType.PERSON and data.get("type") != ContactType.PERSON:
-        raise CompanyNotCompany(f"Type must be equal to Person in contact {contact.number}.")
-    if not company_number:
-        if contact.pk is not None:
-            entries_follow_company_change(
-                person_pk=contact.pk, old_company_pk=contact.company_id, new_company_pk=None
-            )
-        contact.company = None
-        contact.company_name = ""
-        return
-    company = Contact.objects.filter(number=company_number, type=ContactType.COMPANY).first()
-    if company is None:
-        raise CompanyNotCompany(
-            f"Company No. {company_number} must be an existing company contact."
-        )
-    if company.pk != contact.company_id:
-        if contact.pk is not None:
-            entries_follow_company_change(
-                person_pk=contact.pk, old_company_pk=contact.company_id, new_company_pk=company.pk
-            )
-        old = snapshot(contact.company) if contact.company else None
-        contact.company = company
-        inherit_into_person(contact, company, marketing_setup_get(), old)
 
 
 @transaction.atomic

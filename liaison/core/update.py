@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from operator import attrgetter
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -58,9 +58,11 @@ def full_clean_or_raise(obj: models.Model, changed: list[str] | None = None) -> 
     """
     exclude = None
     constraints = True
+    touched: set[str] | None = None
     if changed is not None:
         fields = obj._meta.concrete_fields
-        names = {f.name for f in fields if f.attname in changed or f.name in changed}
+        touched = {f.name for f in fields if f.attname in changed or f.name in changed}
+        names = set(touched)
         checked = _check_constraint_fields(type(obj))
         constraints = bool(checked & names)
         if constraints:  # a check constraint is skipped for excluded fields: keep all it reads
@@ -69,7 +71,23 @@ def full_clean_or_raise(obj: models.Model, changed: list[str] | None = None) -> 
     try:
         obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=constraints)
     except ValidationError as exc:
-        raise validation_failed(exc, f"{label(obj)} {obj}") from exc
+        kept = exc if touched is None else errors_of_changed(exc, touched)
+        if kept is not None:
+            raise validation_failed(kept, f"{label(obj)} {obj}") from exc
+
+
+def errors_of_changed(exc: ValidationError, changed: Collection[str]) -> ValidationError | None:
+    """The errors of the fields an edit changed, and of the record as a whole; None if none.
+
+    ``clean()``'s cross-field rules read untouched values too (a phone number read in the
+    country a person just inherited), and a value the edit did not touch must never refuse
+    it: its derived columns (E.164) are recomputed where they can be, and stay blank where
+    they cannot, as for a number typed without a country.
+    """
+    if not hasattr(exc, "error_dict"):
+        return exc
+    kept = {k: v for k, v in exc.error_dict.items() if k == NON_FIELD_ERRORS or k in changed}
+    return ValidationError(kept) if kept else None
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -120,12 +138,15 @@ def check_version(obj: models.Model, expected_version: int | None) -> None:
         )
 
 
-def refuse_unknown(data: dict[str, Any], allowed: frozenset[str] | set[str]) -> None:
-    """Unknown fields are refused rather than ignored, so a typo never silently does nothing."""
-    unknown = sorted(set(data) - set(allowed))
+def refuse_unknown(
+    names: Collection[str], allowed: Collection[str], *, what: str = "fields"
+) -> None:
+    """Unknown names are refused before anything is written, so a typo never silently does
+    nothing. ``names`` is the changes (a dict's keys) or the field names of a whole chunk."""
+    unknown = sorted(set(names) - set(allowed))
     if unknown:
         raise ValidationFailed(
-            f"Unknown or read-only fields: {', '.join(unknown)}.",
+            f"Unknown or read-only {what}: {', '.join(unknown)}.",
             fields={k: ["This field cannot be set here."] for k in unknown},
         )
 

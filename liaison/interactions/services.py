@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from liaison.contacts.models import Contact
+from liaison.contacts.models import Contact, ContactType
 from liaison.core.errors import ValidationFailed
 from liaison.core.fields import validate_emails
 from liaison.core.update import (
@@ -89,6 +89,14 @@ def _contact_of(account: Account) -> Contact | None:
     return link.contact if link is not None else None
 
 
+def contact_company_of(contact: Contact) -> Contact | None:
+    """R-N1: an entry's Contact Company No. is the contact's Company No.: a company's own
+    number, a person's company (blank for a person of no company)."""
+    if contact.type == ContactType.COMPANY:
+        return contact
+    return contact.company if contact.company_id else None
+
+
 def _entry(
     contact: Contact,
     template: InteractionTemplate | None,
@@ -99,7 +107,7 @@ def _entry(
     (a manual entry's own cost, duration, description ...)."""
     entry = InteractionLogEntry(
         contact=contact,
-        contact_company=contact.company if contact.company_id else None,
+        contact_company=contact_company_of(contact),
         contact_number=contact.number,
         contact_name=contact.name,
         **values,

@@ -81,7 +81,8 @@ def record_get(kind: str, number: str) -> models.Model:
         raise NotFound(f"{LABELS[kind]} {number} does not exist.") from exc
 
 
-def _setup_series(kind: str) -> NoSeries:
+def record_series_for(kind: str) -> NoSeries:
+    """The number series the setup names for new records of this kind (E-3 when blank)."""
     setup_model, field, label = _SERIES[kind]
     setup = setup_model._default_manager.select_related(field).filter(pk=1).first()
     series = getattr(setup, field) if setup else None
@@ -90,7 +91,7 @@ def _setup_series(kind: str) -> NoSeries:
 
 def _number(kind: str, record: models.Model, number: str, series: NoSeries | None) -> None:
     """R-H6 / spec 1.8: a typed number needs manual numbers; a blank one is drawn."""
-    series = series or _setup_series(kind)
+    series = series or record_series_for(kind)
     model = FIELD_MAPS[kind].model
     if number:
         number_manual_check(series, number)
@@ -312,7 +313,7 @@ def _apply_template(kind: str, record: models.Model, template: models.Model) -> 
         record.invoice_disc_code = template.invoice_disc_code  # type: ignore[attr-defined]
 
 
-def _existing_relationship_check(kind: str, contact: Contact) -> None:
+def existing_relationship_check(kind: str, contact: Contact) -> None:
     """R-G1 step 1 (E-1a): the contact, or a person's company, already has such a link."""
     for holder in (contact, contact.company):
         if holder is None:
@@ -349,10 +350,13 @@ def record_create_from_contact(
     contact = (
         Contact.objects.select_for_update(of=("self",)).select_related("company").get(pk=contact.pk)
     )
-    _existing_relationship_check(kind, contact)
+    existing_relationship_check(kind, contact)
     if contact.type == ContactType.PERSON and contact.company is not None:
         contact = Contact.objects.select_for_update().get(pk=contact.company.pk)
     elif contact.type == ContactType.PERSON and kind != "customer":
+        # R-H4 before R-H5: with no template for a person, E-13 says so (nothing is created)
+        # before E-11 says a standalone person needs a company.
+        template_choose(kind, contact, template_code)
         raise CompanyRequired(
             f"Company No. must have a value in Contact {contact.number}: a {LABELS[kind].lower()} "
             "needs a company contact."

@@ -25,7 +25,7 @@ from liaison.relations.errors import (
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import LABELS, contacts_create_for_records, link_insert
 from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
-from liaison.relations.records import _existing_relationship_check, privacy_check, record_get
+from liaison.relations.records import existing_relationship_check, privacy_check, record_get
 from liaison.relations.selectors import (
     KIND_SETUP_FIELD,
     links_to_records,
@@ -62,7 +62,7 @@ def relation_link(
         Contact.objects.select_for_update(of=("self",)).select_related("company").get(pk=contact.pk)
     )
     if kind in ("customer", "vendor"):  # R-G1: banks have no such pre-check
-        _existing_relationship_check(kind, contact)
+        existing_relationship_check(kind, contact)
     privacy_check(contact)
     if kind != "customer" and not contact.company_no:
         raise CompanyRequired(

@@ -5,16 +5,17 @@ chunk functions of this package, so there is one bulk implementation (design.md)
 a fixed number of queries whatever its size: one locked lookup, one insert or column write per
 model (``bulk_create``, ``core.writes.write_columns``) and ONE engine call, where a service call
 per row would cost a save and a sync per row. Items that break a rule are reported with their
-key and field and left out; the others are written. The single-record services stay the
-reference for the rules: these functions apply the same ones (``normalise_party``, the contact
-name and privacy rules, model validation, number series, the engine), only in sets.
+key and field and left out; the others are written. The rules are the single-record
+services' own functions (``contact_derive``, ``contact_company_change``,
+``contact_type_change_check``, model validation, number series, the engine), called here in
+sets: no rule is restated for the faster path.
 
 - ``base``: items, reports and the validation and numbering helpers both kinds share;
 - ``contacts``: ``contacts_bulk_update`` and ``contacts_upsert_chunk``;
 - ``records``: ``records_upsert_chunk`` for customers, vendors and bank accounts.
 """
 
-from liaison.relations.bulk.base import BulkReport, Item, ItemError, refuse_unknown
+from liaison.relations.bulk.base import BulkReport, Item, ItemError
 from liaison.relations.bulk.contacts import (
     COMPANY_NUMBER,
     CONTACT_FIELDS,
@@ -32,5 +33,4 @@ __all__ = [
     "contacts_bulk_update",
     "contacts_upsert_chunk",
     "records_upsert_chunk",
-    "refuse_unknown",
 ]

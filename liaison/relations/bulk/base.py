@@ -12,9 +12,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from liaison.core.errors import ValidationFailed
 from liaison.core.numbering import numbers_draw
-from liaison.core.update import snapshot
+from liaison.core.update import errors_of_changed, snapshot
 from liaison.relations.sync import SyncReport
 
 STAMP = ("modified_at", "version")
@@ -94,17 +93,6 @@ def require_transaction() -> None:
         raise RuntimeError("A bulk chunk must run inside the caller's transaction.")
 
 
-def refuse_unknown(allowed: Collection[str], names: Collection[str], *, what: str) -> None:
-    """Unknown names are refused before anything is written: a typo must not do nothing."""
-    unknown = sorted(set(names) - set(allowed))
-    if unknown:
-        raise ValidationFailed(
-            f"Unknown or read-only {what}: {', '.join(unknown)}. "
-            f"Known: {', '.join(sorted(allowed))}.",
-            fields={k: ["This field cannot be set here."] for k in unknown},
-        )
-
-
 def problems_of(exc: ValidationError) -> list[Problem]:
     if hasattr(exc, "error_dict"):
         return [
@@ -145,7 +133,12 @@ def validate_changed(obj: models.Model, changed: Collection[str], key: str) -> l
     checking them again costs time on every row, and an old value the edit does not touch
     must not refuse it. ``key`` is the foreign key the caller resolves itself."""
     others = [f.name for f in obj._meta.concrete_fields if f.name not in changed]
-    return validate(obj, [*others, key])
+    try:
+        obj.full_clean(exclude=[*others, key], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        kept = errors_of_changed(exc, changed)
+        return problems_of(kept) if kept is not None else []
+    return []
 
 
 def unique(items: Sequence[Item], report: BulkReport) -> list[Item]:

@@ -1,5 +1,6 @@
-"""Bulk create and update of contacts, under the rules of ``contact_create`` and
-``contact_update`` (names R-D11, privacy E-38, company E-34, type E-20/E-21, inheritance R-L5)."""
+"""Bulk create and update of contacts, through the rules of ``contact_create`` and
+``contact_update`` themselves (``contact_derive``, ``contact_company_change``,
+``contact_type_change_check``): only the reads and writes are done in sets."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ from typing import Any
 from django.db import transaction
 
 from liaison.audit.trail import Trail
-from liaison.contacts.errors import (
-    CompanyNotCompany,
-    ContactTypeChangeRefused,
-    PrivacyConsentMissing,
-)
 from liaison.contacts.models import Contact, ContactType
-from liaison.contacts.naming import compose_name
-from liaison.contacts.services import EDITABLE, _check_type_change, _derive
+from liaison.contacts.services import (
+    COMPANY_NUMBER,
+    EDITABLE,
+    CompanyMove,
+    contact_company_change,
+    contact_company_moves_apply,
+    contact_derive,
+    contact_type_change_check,
+)
 from liaison.core.errors import DomainError, SetupMissing
 from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
-from liaison.core.update import snapshot
+from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import write_columns
 from liaison.relations.bulk.base import (
     STAMP,
@@ -31,7 +34,6 @@ from liaison.relations.bulk.base import (
     changed_columns,
     draw,
     nulls,
-    refuse_unknown,
     require_transaction,
     restore,
     stamp,
@@ -41,11 +43,9 @@ from liaison.relations.bulk.base import (
 )
 from liaison.relations.models import MarketingSetup
 from liaison.relations.selectors import marketing_setup_get
-from liaison.relations.sync import inherit_into_person, summaries_refresh, sync_from_contacts
+from liaison.relations.sync import summaries_refresh, sync_from_contacts
 
-COMPANY_NUMBER = "company_number"
 CONTACT_FIELDS = EDITABLE | {COMPANY_NUMBER}
-_NAME_PARTS = ("first_name", "middle_name", "surname")
 
 
 def contacts_bulk_update(
@@ -65,13 +65,13 @@ def contacts_bulk_update(
     skipped, the others are written.
     """
     if isinstance(changes, Mapping):
-        refuse_unknown(CONTACT_FIELDS, {k for d in changes.values() for k in d}, what="fields")
+        refuse_unknown({k for d in changes.values() for k in d}, CONTACT_FIELDS)
         pairs: Iterator[tuple[str, Mapping[str, Any]]] = iter(changes.items())
     else:
         pairs = iter(changes)
     report = BulkReport()
     while chunk := list(islice(pairs, chunk_size)):
-        refuse_unknown(CONTACT_FIELDS, {k for _, d in chunk for k in d}, what="fields")
+        refuse_unknown({k for _, d in chunk for k in d}, CONTACT_FIELDS)
         items = [Item(number, number.strip().upper(), data) for number, data in chunk]
         with transaction.atomic():
             report.merge(contacts_upsert_chunk(items, create=False))
@@ -83,7 +83,7 @@ def contacts_upsert_chunk(items: Sequence[Item], *, create: bool = True) -> Bulk
     transaction. A person's ``company_number`` may name a company created earlier in the chunk.
     """
     require_transaction()
-    refuse_unknown(CONTACT_FIELDS, {k for i in items for k in i.data}, what="fields")
+    refuse_unknown({k for i in items for k in i.data}, CONTACT_FIELDS)
     report = BulkReport()
     items = unique(items, report)
     setup = marketing_setup_get()
@@ -104,31 +104,11 @@ def contacts_upsert_chunk(items: Sequence[Item], *, create: bool = True) -> Bulk
     return report
 
 
-def _name_rule_input(contact: Contact, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The keys the name rule (R-D11) sees. A Name the given parts compose anyway is left out,
-    so parts are kept as typed rather than re-split from the Name ("Mary Ann" "Smith" would
-    otherwise become "Mary" "Ann" "Smith")."""
-    result = dict(data)
-    if (
-        "name" in result
-        and any(p in result for p in _NAME_PARTS)
-        and compose_name(*(getattr(contact, p) for p in _NAME_PARTS)) == contact.name
-    ):
-        del result["name"]
-    return result
-
-
-def _contact_rules(contact: Contact) -> list[Problem]:
-    """The contact check constraints, evaluated in memory (``CheckConstraint.validate`` would
-    cost a query per row)."""
-    problems: list[Problem] = []
-    if contact.type == ContactType.COMPANY and contact.company_id is not None:
-        problems.append((COMPANY_NUMBER, "A company cannot belong to a company: clear it."))
-    if contact.minor and not contact.parental_consent_received and not contact.privacy_blocked:
-        problems.append(
-            ("privacy_blocked", "A minor without parental consent must stay privacy blocked.")
-        )
-    return problems
+def problems_of_rule(exc: DomainError) -> list[Problem]:
+    """A rule's refusal as a bulk report's problems: the fields it names, else the item."""
+    if exc.fields:
+        return [(name, message) for name, messages in exc.fields.items() for message in messages]
+    return [("", exc.message)]
 
 
 def _contacts_create(
@@ -153,21 +133,20 @@ def _contacts_create(
             continue
         contact = Contact(**data)
         contact.number = item.number
-        problem = _contact_new_number(contact, setup) or _contact_company(
-            contact, str(item.data.get(COMPANY_NUMBER) or ""), companies
-        )
+        problem = _contact_new_number(contact, setup)
         if problem:
             report.refuse(item.key, [problem])
             continue
         try:
-            _derive(contact, _name_rule_input(contact, data), {})
-        except PrivacyConsentMissing as exc:
-            report.refuse(item.key, [("privacy_blocked", exc.message)])
+            if item.data.get(COMPANY_NUMBER):
+                number = str(item.data[COMPANY_NUMBER])
+                contact_company_change(contact, number, data, setup=setup, companies=companies)
+            contact_derive(contact, data, {})
+        except DomainError as exc:
+            report.refuse(item.key, problems_of_rule(exc))
             continue
-        if contact.company is not None:
-            inherit_into_person(contact, contact.company, setup)
         exclude = ["company"] if item.number else ["company", "number"]
-        problems = validate(contact, exclude) + _contact_rules(contact)
+        problems = validate(contact, exclude)
         if problems:
             report.refuse(item.key, problems)
             continue
@@ -197,22 +176,6 @@ def _contact_new_number(contact: Contact, setup: MarketingSetup) -> Problem | No
     return None
 
 
-def _contact_company(
-    contact: Contact, company_number: str, companies: dict[str, Contact]
-) -> Problem | None:
-    """E-34: only a person belongs to a company, and only to an existing company contact."""
-    if not company_number:
-        return None
-    company = companies.get(company_number)
-    if company is None:
-        message = f"Company No. {company_number} must be an existing company contact."
-        return (COMPANY_NUMBER, message)
-    if contact.type != ContactType.PERSON:
-        return (COMPANY_NUMBER, "Type must be equal to Person to set a Company No.")
-    contact.company = company
-    return None
-
-
 def _contacts_update(
     items: Sequence[Item],
     known: dict[str, Contact],
@@ -232,19 +195,23 @@ def _contacts_update(
     changed: list[Contact] = []
     previous: dict[int, dict[str, Any]] = {}
     columns: set[str] = set()
-    moved: list[int] = []
+    moves: list[CompanyMove] = []
     for item in items:
         contact = known[item.number]
         before = snapshot(contact)
         data = {
             k: v for k, v in item.data.items() if k != COMPANY_NUMBER and getattr(contact, k) != v
         }
-        problems = nulls(Contact, data) or _contact_change(
-            contact, item, data, before, companies, old_companies, setup
-        )
+        move: CompanyMove | None = None
+        problems = nulls(Contact, data)
+        if not problems:
+            try:
+                move = _contact_change(contact, item, data, before, companies, old_companies, setup)
+            except DomainError as exc:
+                problems = problems_of_rule(exc)
         names = [] if problems else changed_columns(contact, before)
         if names:
-            problems = validate_changed(contact, names, "company") + _contact_rules(contact)
+            problems = validate_changed(contact, names, "company")
         if problems:
             restore(contact, before)
             report.refuse(item.key, problems)
@@ -255,15 +222,16 @@ def _contacts_update(
             previous[contact.pk] = before
             columns.update(names)
             trail.changed(contact, before, names)
-            if contact.company_id != before["company_id"]:
-                moved.append(contact.pk)
+            if move is not None:
+                moves.append(move)
     if not changed:
         return
     stamp(changed, [previous[c.pk] for c in changed])
     write_columns(changed, sorted(columns | set(STAMP)))
+    contact_company_moves_apply(moves)
     report.updated += len(changed)
     report.synced(sync_from_contacts(changed, previous=previous, trail=trail))
-    summaries_refresh(moved)
+    summaries_refresh([m.person_pk for m in moves])
 
 
 def _contact_change(
@@ -274,50 +242,23 @@ def _contact_change(
     companies: dict[str, Contact],
     old_companies: dict[int, Contact],
     setup: MarketingSetup,
-) -> list[Problem]:
+) -> CompanyMove | None:
     """Apply one item to its contact in memory, in ``contact_update``'s order: type check,
-    company move, the new values, then the derive rules. Returns what it refused."""
-    try:
-        if "type" in data:
-            _check_type_change(contact, data["type"])
-        if COMPANY_NUMBER in item.data:
-            number = str(item.data[COMPANY_NUMBER] or "")
-            _join(contact, number, companies, data, old_companies, setup)
-        for name, value in data.items():
-            setattr(contact, name, value)
-        _derive(contact, _name_rule_input(contact, data), before)
-    except CompanyNotCompany as exc:
-        return [(COMPANY_NUMBER, exc.message)]
-    except ContactTypeChangeRefused as exc:
-        return [("type", exc.message)]
-    except PrivacyConsentMissing as exc:
-        return [("privacy_blocked", exc.message)]
-    return []
-
-
-def _join(
-    contact: Contact,
-    number: str,
-    companies: dict[str, Contact],
-    data: Mapping[str, Any],
-    old_companies: dict[int, Contact],
-    setup: MarketingSetup,
-) -> None:
-    """R-L4 / R-L5, as ``contact_update`` with a company number: a person joins a company and
-    inherits its data, or leaves it ("")."""
-    company = companies.get(number) if number else None
-    if (company is not None or not number) and (
-        company.pk if company else None
-    ) == contact.company_id:
-        return  # stays where it is
-    if contact.type != ContactType.PERSON and data.get("type") != ContactType.PERSON:
-        raise CompanyNotCompany(f"Type must be equal to Person in contact {contact.number}.")
-    if company is None and number:
-        raise CompanyNotCompany(f"Company No. {number} must be an existing company contact.")
-    if company is None:
-        contact.company = None
-        contact.company_name = ""
-        return
-    old = old_companies.get(contact.company_id) if contact.company_id else None
-    contact.company = company
-    inherit_into_person(contact, company, setup, snapshot(old) if old is not None else None)
+    company move, the new values, then the derive rules. Returns the company move, if any;
+    a rule's refusal is raised."""
+    if "type" in data:
+        contact_type_change_check(contact, data["type"])
+    move = None
+    if COMPANY_NUMBER in item.data:
+        move = contact_company_change(
+            contact,
+            str(item.data[COMPANY_NUMBER] or ""),
+            data,
+            setup=setup,
+            companies=companies,
+            old_company=old_companies.get(contact.company_id) if contact.company_id else None,
+        )
+    for name, value in data.items():
+        setattr(contact, name, value)
+    contact_derive(contact, data, before)
+    return move

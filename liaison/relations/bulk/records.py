@@ -16,7 +16,7 @@ from liaison.core.models import NoSeries
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
-from liaison.core.update import snapshot
+from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import Builder, insert_rows, write_columns
 from liaison.relations.bulk.base import (
     STAMP,
@@ -26,7 +26,6 @@ from liaison.relations.bulk.base import (
     changed_columns,
     draw,
     nulls,
-    refuse_unknown,
     require_transaction,
     stamp,
     unique,
@@ -35,7 +34,7 @@ from liaison.relations.bulk.base import (
 )
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import contacts_create_for_records
-from liaison.relations.records import _setup_series, editable_fields
+from liaison.relations.records import editable_fields, record_series_for
 from liaison.relations.selectors import marketing_setup_get, relation_code_for
 from liaison.relations.sync import lock_contacts_for, sync_from_linked
 
@@ -45,7 +44,7 @@ def records_upsert_chunk(kind: str, items: Sequence[Item]) -> BulkReport:
     caller's transaction. New records get their contact (and link) when the marketing setup
     has the business relation code for the kind, as ``record_create`` does."""
     require_transaction()
-    refuse_unknown(editable_fields(kind), {k for i in items for k in i.data}, what="fields")
+    refuse_unknown({k for i in items for k in i.data}, editable_fields(kind))
     model = FIELD_MAPS[kind].model
     report = BulkReport()
     items = unique(items, report)
@@ -110,7 +109,7 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
         return
     model = FIELD_MAPS[kind].model
     try:
-        series, series_error = _setup_series(kind), ""
+        series, series_error = record_series_for(kind), ""
     except SetupMissing as exc:
         series, series_error = None, exc.message
     ready: list[models.Model] = []

@@ -13,7 +13,7 @@ from liaison.banking.services import (
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_delete
 from liaison.core.errors import SetupMissing, ValidationFailed
-from liaison.purchases.models import Vendor
+from liaison.purchases.models import Vendor, VendorTemplate
 from liaison.purchases.services import vendor_create, vendor_create_from_contact
 from liaison.relations.errors import (
     CompanyRequired,
@@ -207,6 +207,8 @@ def test_standalone_person_becomes_a_person_customer_linked_to_itself() -> None:
 
 
 def test_standalone_person_cannot_become_a_vendor_or_bank_account() -> None:
+    # a vendor template for persons exists, so the template rule (E-13, first) passes
+    VendorTemplate.objects.create(code="VEND-PERSON", contact_type="person")
     person = contact_create(data={"type": "person", "name": "Kari Hansen"})
     before = _counts()
     with pytest.raises(CompanyRequired):
