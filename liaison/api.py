@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.log import log_response
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -10,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 from liaison.accounts.roles import ADMIN, EDITOR, VIEWER, allows, role_of
 from liaison.accounts.services import token_authenticate
 from liaison.contacts.api import router as contacts_router
+from liaison.core import request_id
 from liaison.core.errors import DomainError
 from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
@@ -69,7 +72,15 @@ class TokenAuth(HttpBearer):
 
 
 class RoleSessionAuth(SessionAuth):
-    """The web UI's own calls: the signed-in user's role, with CSRF protection."""
+    """The web UI's own calls: the signed-in user's role, with CSRF protection.
+
+    Only a signed-in session is checked for CSRF: a call without one (no token, or a bad one)
+    is not authenticated (401), not a forgery (403)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
@@ -128,6 +139,7 @@ def problem(
         409: "Conflict",
         412: "Precondition failed",
         422: "Unprocessable content",
+        500: "Internal server error",
     }
     body = {
         "type": f"/problems/{code}",
@@ -136,6 +148,7 @@ def problem(
         "detail": detail,
         "code": code,
         "errors": extra.get("errors", {}),
+        "request_id": request_id.of(request),
     }
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = PROBLEM
@@ -181,6 +194,16 @@ def on_forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403:  # the only one django-ninja raises: a session's failed CSRF check
+        return problem(
+            request,
+            403,
+            "csrf_failed",
+            _(
+                "CSRF check failed: a signed-in session must send its CSRF token "
+                "(X-CSRFToken); a program should use Authorization: Bearer <token>."
+            ),
+        )
     codes = {400: "bad_request", 405: "method_not_allowed", 429: "throttled"}
     code = codes.get(exc.status_code, "http_error")
     return problem(request, exc.status_code, code, f"{exc}: send a valid JSON body.")
@@ -189,6 +212,31 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other error: a 500 problem with the request's id, logged with its traceback on
+    django.request, as Django logs a page's."""
+    value = request_id.of(request)
+    response = problem(
+        request,
+        500,
+        "internal_error",
+        _(
+            "Something went wrong on our side; the error is logged. If it happens again, "
+            "report request id %(id)s."
+        )
+        % {"id": value},
+    )
+    log_response(
+        "Internal Server Error: %s",
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
 
 
 api.add_router("/contacts", contacts_router)
@@ -209,7 +257,7 @@ class QueryParamsMiddleware:
     """Every API query parameter holds one value (``?q=a&q=b`` is refused rather than silently
     reduced to its last value), and no parameter or path holds a NUL character, which no
     database stores or searches (PostgreSQL fails on it): both are 422, as unknown fields and
-    loose types are. A page asked with a NUL character gets 400."""
+    loose types are. A page asked or posted to with a NUL character gets 400."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -236,7 +284,9 @@ class QueryParamsMiddleware:
                     errors={k or "path": ["Text cannot contain NUL characters."] for k in nul}
                     or {"path": ["Text cannot contain NUL characters."]},
                 )
-        elif "\x00" in request.path or any("\x00" in v for v in request.GET.values()):
+        elif "\x00" in request.path or any(
+            "\x00" in v for d in (request.GET, request.POST) for _, vs in d.lists() for v in vs
+        ):
             return HttpResponseBadRequest("Text cannot contain NUL characters.")
         response: HttpResponse = self.get_response(request)
         return response

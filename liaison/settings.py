@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id (X-Request-ID) that its log records and a 500 show.
+    "liaison.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,13 +155,38 @@ if PRODUCTION:
     from liaison.ops.production import production_settings
 
     globals().update(production_settings())
-    MIDDLEWARE.insert(1, "liaison.ops.production.ContentSecurityPolicyMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "liaison.ops.production.ContentSecurityPolicyMiddleware",
+    )
 
+# Everything goes to stderr (gunicorn's, under `liaison serve`), each line with its request's
+# id. Django logs every unhandled error of a page on django.request with its traceback, the
+# API's handler (liaison/api.py) those of the API; Django's own default sends them to the
+# console only when DEBUG is on.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"liaison": {"handlers": ["console"], "level": "INFO"}},
+    "filters": {"request_id": {"()": "liaison.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "liaison": {"level": "INFO"},
+        # Through the root's handler only (Django's console handler would print them twice).
+        "django": {"handlers": [], "level": "INFO"},
+        # Errors (5xx) only: 4xx are the caller's mistakes, each answered with its reason.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # E-mail (documents and contact e-mails). Offline by default: each message is written to a file

@@ -6,13 +6,17 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from liaison import views
+from liaison.accounts.forms import SignInForm
 from liaison.api import api
+
+# The 500 page shows the request's id (liaison/core/request_id.py), which the log shows too.
+handler500 = "liaison.core.request_id.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="contacts:list", permanent=False), name="home"),
     path("overview/", views.home, name="overview"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

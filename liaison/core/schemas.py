@@ -26,7 +26,8 @@ class StrictIn(Schema):
 
 
 class Problem(Schema):
-    """RFC 9457 problem details, with Liaison's stable ``code`` and per-field ``errors``."""
+    """RFC 9457 problem details, with Liaison's stable ``code``, per-field ``errors`` and the
+    request's id (its ``X-Request-ID``, which the log shows beside an error)."""
 
     type: str
     title: str
@@ -34,6 +35,7 @@ class Problem(Schema):
     detail: str
     code: str
     errors: dict[str, list[str]] = {}
+    request_id: str = ""
 
 
 class SyncChangeOut(Schema):

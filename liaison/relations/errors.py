@@ -91,3 +91,21 @@ class RecordInUse(Conflict):
     """A customer or vendor named by documents cannot be deleted."""
 
     code = "record_in_use"
+
+
+class TemplateInUse(Conflict):
+    """A customer or vendor template proposed by documents (prospect quotes) cannot be deleted."""
+
+    code = "template_in_use"
+
+
+class TemplateIsSetupDefault(Conflict):
+    """The template the marketing setup names as a default cannot be deleted."""
+
+    code = "template_is_setup_default"
+
+
+class BusinessRelationInUse(Conflict):
+    """The setup's relation code of a kind cannot change while links of that code exist."""
+
+    code = "business_relation_in_use"

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from liaison.accounts.roles import roles_ensure
 from liaison.audit.trail import Trail
@@ -14,9 +17,11 @@ from liaison.banking.models import BankingSetup
 from liaison.contacts.models import Contact
 from liaison.core.errors import NotFound, ValidationFailed
 from liaison.core.models import NoSeries, NoSeriesLine
+from liaison.core.reads import row_for_update
 from liaison.core.update import full_clean_or_raise, label, model_update
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
 from liaison.relations.errors import (
+    BusinessRelationInUse,
     CompanyRequired,
     NotLinked,
     SetupCodesNotDistinct,
@@ -27,6 +32,7 @@ from liaison.relations.links import LABELS, contacts_create_for_records, link_in
 from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
 from liaison.relations.records import existing_relationship_check, privacy_check, record_get
 from liaison.relations.selectors import (
+    KIND_PLURAL,
     KIND_SETUP_FIELD,
     links_to_records,
     marketing_setup_get,
@@ -53,14 +59,21 @@ def relation_link(
     ``master`` says whose data wins for the shared fields: ``"contact"`` pushes the contact's
     values into the record, ``"record"`` pulls the record's into the contact (and onwards).
     """
+    _kind_check(kind)
     if master not in ("contact", "record"):
         raise ValidationFailed(
             'master must be "contact" or "record".',
             fields={"master": ["Choose contact or record."]},
         )
-    contact = (
-        Contact.objects.select_for_update(of=("self",)).select_related("company").get(pk=contact.pk)
-    )
+    number_asked = contact.number
+    try:
+        contact = (
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("company")
+            .get(pk=contact.pk)
+        )
+    except Contact.DoesNotExist:
+        raise _gone("Contact", number_asked) from None
     if kind in ("customer", "vendor"):  # R-G1: banks have no such pre-check
         existing_relationship_check(kind, contact)
     privacy_check(contact)
@@ -71,7 +84,10 @@ def relation_link(
         )
     code = relation_code_required(kind)
     record = record_get(kind, number)
-    record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    try:
+        record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    except ObjectDoesNotExist:
+        raise _gone(LABELS[kind], number) from None
     trail = Trail()
     link_insert(contact=contact, kind=kind, record=record, code=code, trail=trail)
     if master == "contact":
@@ -84,7 +100,17 @@ def relation_link(
 
 @transaction.atomic
 def relation_unlink(*, contact: Contact, kind: str) -> None:
-    """Remove a contact's link of this kind; both records stay (R-E3)."""
+    """Remove a contact's link of this kind; both records stay (R-E3).
+
+    The contact is locked first, as the engine and ``contact_delete`` lock it, before its link
+    goes and its summary is written: a delete of the same contact waits, or is waited for,
+    instead of deadlocking.
+    """
+    _kind_check(kind)
+    try:
+        contact = row_for_update(Contact, contact.pk)
+    except Contact.DoesNotExist:
+        raise _gone("Contact", contact.number) from None
     link = links_to_records([contact.pk]).filter(link_to_table=kind).first()
     if link is None:
         raise NotLinked(f"Contact {contact.number} has no {LABELS[kind].lower()} link to remove.")
@@ -93,6 +119,23 @@ def relation_unlink(*, contact: Contact, kind: str) -> None:
     ContactBusinessRelation.objects.filter(pk=link.pk).delete()
     trail.save()
     summaries_refresh([contact.pk])
+
+
+def _kind_check(kind: str) -> None:
+    if kind not in FIELD_MAPS:
+        raise ValidationFailed(
+            _("%(kind)s is not a kind of record: use customer, vendor or bank_account.")
+            % {"kind": kind},
+            fields={"kind": [_("Choose customer, vendor or bank_account.")]},
+        )
+
+
+def _gone(what: str, number: str) -> NotFound:
+    """A record read a moment ago that a concurrent delete removed before it could be locked."""
+    return NotFound(
+        _("%(what)s %(number)s does not exist any more: it was deleted meanwhile.")
+        % {"what": what, "number": number}
+    )
 
 
 @transaction.atomic
@@ -194,8 +237,9 @@ def contacts_create_from(
 
 @transaction.atomic
 def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
-    """Change the marketing setup; the three relation codes must be distinct (decision 8)."""
-    setup, _ = MarketingSetup.objects.select_for_update().get_or_create(pk=1)
+    """Change the marketing setup; the three relation codes must be distinct (decision 8),
+    and a kind's code cannot change or be blanked while links use it (ux.md Setup)."""
+    setup, _created = MarketingSetup.objects.select_for_update().get_or_create(pk=1)
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key in KIND_SETUP_FIELD.values():
@@ -215,9 +259,54 @@ def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
             "The business relation codes for customers, vendors and bank accounts must be "
             f"distinct ({', '.join(codes)}): a contact could otherwise hold only one of them."
         )
+    _refuse_relation_codes_in_use(setup, merged)
     allowed = {f.name for f in MarketingSetup._meta.concrete_fields} - {"id", "version"}
     model_update(setup, values, allowed=allowed)
     return setup
+
+
+_RECORDS = {  # a kind's record, singular and plural, for messages
+    "customer": (gettext_noop("customer"), gettext_noop("customers")),
+    "vendor": (gettext_noop("vendor"), gettext_noop("vendors")),
+    "bank_account": (gettext_noop("bank account"), gettext_noop("bank accounts")),
+}
+
+
+def _refuse_relation_codes_in_use(
+    setup: MarketingSetup, merged: dict[str, BusinessRelation | None]
+) -> None:
+    """A kind's code cannot change or go blank while links hold it: they would stop counting as
+    links of that kind (stale summaries, R-K1) and the code could no longer be told apart."""
+    problems: dict[str, list[str]] = {}
+    for kind, name in KIND_SETUP_FIELD.items():
+        old, new = getattr(setup, name), merged[name]
+        if old is None or (new is not None and new.pk == old.pk):
+            continue
+        count = (
+            ContactBusinessRelation.objects.filter(business_relation=old)
+            .exclude(link_to_table="")
+            .count()
+        )
+        if count:
+            problems[name] = [
+                ngettext(
+                    "Bus. Rel. Code for %(kinds)s cannot change from %(code)s while %(count)d "
+                    "link uses it (a contact linked with its %(records)s): unlink it first.",
+                    "Bus. Rel. Code for %(kinds)s cannot change from %(code)s while %(count)d "
+                    "links use it (contacts linked with their %(records)s): unlink them first.",
+                    count,
+                )
+                % {
+                    "kinds": KIND_PLURAL[kind],
+                    "code": old.code,
+                    "count": count,
+                    "records": _(_RECORDS[kind][count != 1]),
+                }
+            ]
+    if problems:
+        raise BusinessRelationInUse(
+            " ".join(m for messages in problems.values() for m in messages), fields=problems
+        )
 
 
 def _relation_or_none(code: str | None) -> BusinessRelation | None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from liaison.core.errors import Conflict, NotFound, ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.core.normalise import CODE_FIELDS
 from liaison.core.update import full_clean_or_raise, label, model_update, refuse_nulls
+from liaison.documents.sides import PURCHASE, SALES
 from liaison.purchases.models import VendorTemplate
+from liaison.relations.errors import TemplateInUse, TemplateIsSetupDefault
 from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
 from liaison.sales.models import CustomerTemplate
 
@@ -79,10 +84,97 @@ def template_update(
     return template
 
 
+# The marketing setup's defaults for each kind of template, with how the refusal names them.
+SETUP_DEFAULTS: dict[str, dict[str, str]] = {
+    "customer": {
+        "default_customer_template_company": gettext_noop(
+            "default customer template for companies"
+        ),
+        "default_customer_template_person": gettext_noop("default customer template for persons"),
+    },
+    "vendor": {"default_vendor_template": gettext_noop("default vendor template")},
+}
+_SIDES = {side.kind: side for side in (SALES, PURCHASE)}
+
+
+def _setup_defaults(kind: str, template: Any, setup: MarketingSetup | None) -> list[str]:
+    """The marketing setup's default fields that name this template."""
+    if setup is None:
+        return []
+    return [name for name in SETUP_DEFAULTS[kind] if getattr(setup, f"{name}_id") == template.pk]
+
+
+def template_uses(kind: str, template: Any) -> dict[str, list[str]]:
+    """The documents that propose this template (prospect quotes), by document kind label
+    ("Sales quote"), each with its document numbers."""
+    side = _SIDES[kind]
+    proposing = Q()
+    for role in (side.party, side.bill):
+        proposing |= Q(**{side.template_field(role): template})
+    uses: dict[str, list[str]] = {}
+    rows = side.header._default_manager.filter(proposing).order_by("number")
+    for document_type, number in rows.values_list("document_type", "number"):
+        uses.setdefault(side.type_label(document_type), []).append(number)
+    return uses
+
+
+def _in_use(template: Any, count: int, uses: dict[str, list[str]]) -> TemplateInUse:
+    """The refusal, naming how many documents of which kinds (and their numbers) use it."""
+    documents = ngettext(
+        "%(count)d document proposes it", "%(count)d documents propose it", count
+    ) % {"count": count}
+    if uses:
+        listed = "; ".join(
+            f"{kind_label}: {', '.join(numbers[:5])}{', ...' if len(numbers) > 5 else ''}"
+            for kind_label, numbers in uses.items()
+        )
+        documents = f"{documents} ({listed})"
+    return TemplateInUse(
+        _(
+            "%(template)s %(code)s cannot be deleted: %(documents)s. Choose another template "
+            "on those documents, or delete them, first."
+        )
+        % {
+            "template": label(type(template)),
+            "code": template.code,
+            "documents": documents,
+        }
+    )
+
+
 @transaction.atomic
 def template_delete(kind: str, *, template: Any) -> None:
-    """Delete a template; the marketing setup's default pointing at it is cleared."""
-    template.delete()
+    """Delete a template that no document proposes and no marketing setup default names."""
+    # The setup row first, as marketing_setup_update locks it before it reads templates: a
+    # default set meanwhile is seen here, and this delete is seen there.
+    setup = MarketingSetup.objects.select_for_update().filter(pk=1).first()
+    model = TEMPLATE_MODELS[kind]
+    locked: Any = model._default_manager.select_for_update().filter(pk=template.pk).first()
+    if locked is None:
+        raise NotFound(
+            _("%(template)s %(code)s does not exist.")
+            % {"template": label(model), "code": template.code}
+        )
+    defaults = _setup_defaults(kind, locked, setup)
+    if defaults:
+        raise TemplateIsSetupDefault(
+            _(
+                "%(template)s %(code)s cannot be deleted: the marketing setup names it as "
+                "%(defaults)s. Choose another default in Setup first."
+            )
+            % {
+                "template": label(model),
+                "code": locked.code,
+                "defaults": _(" and ").join(_(SETUP_DEFAULTS[kind][name]) for name in defaults),
+            }
+        )
+    uses = template_uses(kind, locked)
+    if uses:
+        raise _in_use(locked, sum(len(n) for n in uses.values()), uses)
+    try:
+        locked.delete()
+    except models.ProtectedError as exc:  # a reference that template_uses does not know of
+        raise _in_use(locked, len(exc.protected_objects), {}) from exc
 
 
 @transaction.atomic

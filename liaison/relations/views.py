@@ -167,7 +167,16 @@ def record_delete(request: HttpRequest, kind_path: str, number: str) -> HttpResp
     record = records.record_get(kind, number)
     link = link_for_record(kind, record.pk)
     if request.method == "POST":
-        records.record_delete(kind, record=record)
+        try:
+            records.record_delete(kind, record=record)
+        except DomainError as exc:  # still named by documents (record_in_use): nothing changed
+            messages.error(request, exc.message)
+            return render(
+                request,
+                "relations/record_confirm_delete.html",
+                _context(kind_path, record=record, link=link, refused=True),
+                status=exc.status,
+            )
         stays = f" Contact {link.contact.number} stays." if link else ""
         messages.success(request, f"{LABELS[kind]} {number} deleted.{stays}")
         return redirect("records:list", kind_path=kind_path)
