@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
 from liaison.interactions.api import router as interactions_router
 from liaison.relations.api import record_router, setup_router
+from liaison.webutils import deleted_meanwhile
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PROBLEM = "application/problem+json"
@@ -212,6 +214,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_deleted_meanwhile(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    """A service's locked re-read found the row deleted by a concurrent request."""
+    return problem(request, 404, "not_found", deleted_meanwhile(exc))
 
 
 @api.exception_handler(Exception)

@@ -185,6 +185,9 @@ def _serve(args: argparse.Namespace) -> int:
         str(args.workers),
         "--access-logfile",
         "-",
+        # gunicorn's default line, plus the request id the error log and 500 page show.
+        "--access-logformat",
+        '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" id=%({x-request-id}o)s',
     ]
     print(f"Liaison serving on http://{args.host}:{args.port}/", flush=True)
     os.execv(gunicorn, argv)

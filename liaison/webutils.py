@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import page_not_found
@@ -130,7 +130,8 @@ def keyset_page(
 
 class NotFoundMiddleware:
     """A page naming a record that does not exist answers 404 (not 500): views call selectors
-    that raise ``NotFound``; the API maps it itself."""
+    that raise ``NotFound``, and a service's locked re-read of a row deleted meanwhile raises
+    the model's ``DoesNotExist``; the API maps both itself."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -141,4 +142,12 @@ class NotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(exception.message))
+        if isinstance(exception, ObjectDoesNotExist):  # locked re-read of a row deleted meanwhile
+            return page_not_found(request, Http404(deleted_meanwhile(exception)))
         return None
+
+
+def deleted_meanwhile(exc: ObjectDoesNotExist) -> str:
+    """What to say when a service's locked re-read finds a row that a concurrent request
+    deleted after this one read it (the page and the API say the same)."""
+    return f"{exc} It was deleted meanwhile: reload the page or list."

@@ -27,6 +27,7 @@ from liaison.relations.models import ContactBusinessRelation
 from liaison.relations.services import relation_link, relation_unlink
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create, customer_create_from_contact
+from tests.api_client import ApiClient
 
 
 @pytest.fixture
@@ -217,3 +218,47 @@ def test_a_signed_in_session_still_needs_its_csrf_token_to_write(company: Contac
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 201, response.content
+
+
+# A row deleted between a door's read and the service's locked re-read --------------------
+
+
+class _DeleteBeforeSecondRead:
+    """Deletes the contact, through the same connection, just before the second statement
+    that reads the contacts table: after the door read the contact, before the service's
+    locked re-read of it (a concurrent delete, made deterministic)."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+        self.reads = 0
+        self.deleted = False
+        self.seen: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        reads_contacts = sql.lstrip().upper().startswith("SELECT") and "contacts_contact" in sql
+        if not self.deleted and reads_contacts:
+            self.reads += 1
+            self.seen.append(sql[:200])
+            if self.reads == 2:
+                self.deleted = True
+                context["cursor"].execute("DELETE FROM contacts_contact WHERE id = %s", [self.pk])
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.parametrize("door", ["api", "ui"])
+def test_an_edit_of_a_contact_deleted_meanwhile_answers_404(
+    company: Contact, web: Client, door: str
+) -> None:
+    api = ApiClient(role="editor")
+    race = _DeleteBeforeSecondRead(company.pk)
+    with connection.execute_wrapper(race):
+        if door == "api":
+            response = api.patch(f"/contacts/{company.number}", {"city": "Bergen"})
+        else:
+            form = {"version": company.version, "name": company.name, "city": "Bergen"}
+            response = web.post(f"/contacts/{company.number}/edit/", form)
+    assert race.deleted
+    assert response.status_code == 404, response.content.decode()[:500]
+    assert "deleted meanwhile" in response.content.decode()
+    # the request's transaction (and so the simulated delete) rolled back: nothing changed
+    assert not Contact.objects.filter(city="Bergen").exists()

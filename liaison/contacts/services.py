@@ -20,10 +20,10 @@ from liaison.contacts.errors import (
 )
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name, compose_name
-from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.errors import DomainError, NotFound, ValidationFailed
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
-from liaison.core.reads import row_for_update
+from liaison.core.reads import row_for_update, rows_where
 from liaison.core.update import (
     check_version,
     full_clean_or_raise,
@@ -385,9 +385,18 @@ def contact_delete(*, contact: Contact, expected_version: int | None = None) -> 
     A company's persons are deleted with it. Customers and vendors whose primary contact it
     was lose that reference and their Contact text (BC behaviour). Returns the deleted numbers.
     """
-    contact = row_for_update(Contact, contact.pk)
+    # The whole family locked at once in pk order, the engine's order: a person with a lower
+    # number than its company, edited at the same moment, waits instead of deadlocking.
+    # Once the company is locked no person can join it, so the family read here is whole.
+    asked = contact
+    members = Contact.objects.filter(Q(pk=asked.pk) | Q(company_id=asked.pk))
+    family = rows_where(Contact, "pk", list(members.values_list("pk", flat=True)), lock=True)
+    found = [c for c in family if c.pk == asked.pk]
+    if not found:
+        raise NotFound(f"Contact {asked.number} does not exist: it was deleted meanwhile.")
+    contact = found[0]
     check_version(contact, expected_version)
-    family = list(Contact.objects.filter(Q(pk=contact.pk) | Q(company=contact)))
+    family = [c for c in family if c.pk == contact.pk or c.company_id == contact.pk]
     pks = [c.pk for c in family]
     trail = Trail()
     for link in links_to_records(pks):
