@@ -3,73 +3,25 @@ driven by Playwright). They also save the screenshots shown in the README."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.relations.demo import demo_load
 from liaison.relations.models import MarketingSetup
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create
+from tests.browser_fixtures import needs_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason="Debian's chromium is not installed (apt-get install chromium); .ci/run installs it",
-    ),
-]
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are plain
-# synchronous calls all the same.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The browser and the signed-in page: the fixtures of tests/conftest.py.
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 expect = pytest.importorskip("playwright.sync_api").expect
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, settings):
-    settings.LIAISON_JOBS_INLINE = True
-    user_create(username="clerk", password="secret-pw", role="admin")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/contacts/")
-    page.get_by_label("User name").fill("clerk")
-    page.get_by_label("Password").fill("secret-pw")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
-    yield page
-    context.close()
 
 
 def _shot(page, name: str) -> None:
