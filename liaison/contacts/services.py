@@ -102,7 +102,9 @@ def contact_name_rules(
 ) -> None:
     """R-D11: parts compose a person's name; a typed name is broken down into parts.
 
-    A Name that the given parts compose anyway keeps the parts as typed ("Mary Ann" "Smith"
+    Changes are what differs from ``before`` (empty for a new contact), not what was sent: an
+    import or a PATCH that repeats the stored Name does not re-split parts typed apart. A
+    Name that the changed parts compose anyway keeps the parts as typed ("Mary Ann" "Smith"
     is not re-split into "Mary" "Ann" "Smith"), and a blank Name with parts is composed (the
     "Add person" form sends first name and surname with an empty Name). E-30/E-31: a contact
     needs a name.
@@ -113,12 +115,13 @@ def contact_name_rules(
     else:
         parts = [getattr(contact, p) for p in _NAME_PARTS]
         composed = compose_name(*parts)
-        parts_given = any(p in data for p in _NAME_PARTS)
-        if parts_given and ("name" not in data or not contact.name.strip()):
+        name_changed = contact.name != before.get("name")
+        parts_changed = any(p in data and getattr(contact, p) != before.get(p) for p in _NAME_PARTS)
+        if parts_changed and (not name_changed or not contact.name.strip()):
             contact.name = composed
-        elif parts_given and contact.name == composed:
+        elif parts_changed and contact.name == composed:
             pass  # the parts as typed
-        elif "name" in data or contact.name != before.get("name") or not any(parts):
+        elif name_changed or not any(parts):
             contact.first_name, contact.middle_name, contact.surname = break_down_name(contact.name)
     if not contact.name.strip():
         raise ContactNameMissing(

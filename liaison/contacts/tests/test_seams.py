@@ -287,3 +287,36 @@ def test_a_vendor_for_a_standalone_person_with_a_person_template_needs_a_company
     response = api.post(f"/contacts/{person.number}/create-vendor", {})
     assert response.status_code == 422 and response.json()["code"] == "company_required"
     assert not Vendor.objects.exists()
+
+
+def test_repeating_the_stored_name_keeps_the_parts_on_every_door(api: ApiClient) -> None:
+    person = contact_create(
+        data={
+            "type": "person",
+            "name": "Mary Ann Smith",
+            "first_name": "Mary Ann",
+            "surname": "Smith",
+        }
+    )
+    assert (person.first_name, person.middle_name, person.surname) == ("Mary Ann", "", "Smith")
+    response = api.patch(f"/contacts/{person.number}", {"name": "Mary Ann Smith", "city": "Oslo"})
+    assert response.status_code == 200, response.content
+    report = contacts_bulk_update({person.number: {"name": "Mary Ann Smith", "city": "Bergen"}})
+    assert report.updated == 1
+    text = f"number,name,city\n{person.number},Mary Ann Smith,Trondheim\n"
+    assert csv_import("contact", io.StringIO(text)).updated == 1
+    person.refresh_from_db()
+    assert (person.first_name, person.middle_name, person.surname) == ("Mary Ann", "", "Smith")
+    assert person.city == "Trondheim"
+
+
+@pytest.mark.parametrize("door", ["single", "bulk"])
+def test_a_value_given_with_a_move_wins_over_the_inherited_one(company: Contact, door: str) -> None:
+    person = contact_create(data={"type": "person", "name": "Jane Doe"})
+    if door == "single":
+        contact_update(contact=person, data={"city": ""}, company_number=company.number)
+    else:
+        contacts_bulk_update({person.number: {"city": "", "company_number": company.number}})
+    person.refresh_from_db()
+    assert person.company_id == company.pk and person.city == ""
+    assert person.address == company.address  # the fields not given are inherited

@@ -199,9 +199,9 @@ def _contacts_update(
     for item in items:
         contact = known[item.number]
         before = snapshot(contact)
-        data = {
-            k: v for k, v in item.data.items() if k != COMPANY_NUMBER and getattr(contact, k) != v
-        }
+        # Every given value, also one equal to the stored value: it wins over what a company
+        # move would inherit, as in contact_update (the rules compare with ``before``).
+        data = {k: v for k, v in item.data.items() if k != COMPANY_NUMBER}
         move: CompanyMove | None = None
         problems = nulls(Contact, data)
         if not problems:
