@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -234,7 +235,9 @@ class _DeleteBeforeSecondRead:
         self.deleted = False
         self.seen: list[str] = []
 
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
         reads_contacts = sql.lstrip().upper().startswith("SELECT") and "contacts_contact" in sql
         if not self.deleted and reads_contacts:
             self.reads += 1
