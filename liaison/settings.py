@@ -173,8 +173,7 @@ LOGGING = {
     },
     "handlers": {
         "stderr": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stderr",
+            "class": "liaison.core.request_id.StderrHandler",
             "filters": ["request_id"],
             "formatter": "plain",
         }

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import path
 
 from liaison import urls as product_urls
+from liaison.core.request_id import StderrHandler
 from tests.api_client import ApiClient
 
 
@@ -36,8 +37,8 @@ def _logged(caplog: pytest.LogCaptureFixture) -> logging.LogRecord:
 
 def _stderr_line(record: logging.LogRecord) -> str:
     """The record as the configured stderr handler writes it (settings LOGGING)."""
-    [handler] = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
-    assert handler.stream is sys.stderr or handler.stream.name == "<stderr>"
+    [handler] = [h for h in logging.getLogger().handlers if isinstance(h, StderrHandler)]
+    assert handler.stream is sys.stderr
     return handler.format(record)
 
 

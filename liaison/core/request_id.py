@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import TemplateDoesNotExist, loader
@@ -54,6 +56,19 @@ class RequestIdMiddleware:
             _current.reset(token)
         response[HEADER] = value
         return response
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is when a record is written, not as it was when logging
+    was configured: a server or a test runner that swaps the stream (and closes the old one)
+    still gets every line (``logging.lastResort`` does the same)."""
+
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        logging.Handler.__init__(self, level)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
 
 
 class RequestIdFilter(logging.Filter):
