@@ -8,15 +8,22 @@ Anything else is handed to Django's management commands (``liaison migrate``,
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
+import re
+import shlex
 import shutil
 import sys
+import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from liaison.relations.models import BatchJob
 
+# sun_path holds 108 bytes on Linux (104 on the BSDs), its terminating NUL included.
+UNIX_SOCKET_PATH_MAX = 103
 KIND_ARGS = {"customers": "customer", "vendors": "vendor", "bank-accounts": "bank_account"}
 OWN_COMMANDS = {
     "init",
@@ -43,8 +50,6 @@ def _setup_django() -> None:
     django.setup()
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
-        from pathlib import Path
-
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -53,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="liaison",
         description="Keep contacts in step with customers, vendors and bank accounts.",
         epilog="Other commands are Django's: liaison migrate, liaison createsuperuser, ...",
+    )
+    # Taken off by main() before any command sees it; here for --help.
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="before the command: also print an unexpected error's traceback on stderr "
+        "(as LIAISON_DEBUG=1 does); it also goes to var/log/cli.log",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="migrate the database and create the default setup (idempotent)")
@@ -92,7 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show", type=int, default=20, help="how many disagreements to list")
     user = sub.add_parser("user", help="web UI users")
     usub = user.add_subparsers(dest="action", required=True)
-    ucreate = usub.add_parser("create", help="create a user who signs in to the web UI")
+    ucreate = usub.add_parser(
+        "create",
+        help="create a user who signs in to the web UI",
+        description="Create a user who signs in to the web UI at /login/. The password comes "
+        "from --password, --password-file FILE or the LIAISON_PASSWORD environment variable, "
+        "or else is asked for on the terminal; with none of them and no terminal (a script, "
+        "a pipe, cron) the command refuses.",
+    )
     ucreate.add_argument("username")
     ucreate.add_argument(
         "--role",
@@ -100,9 +119,19 @@ def _parser() -> argparse.ArgumentParser:
         default="editor",
         help="viewer reads; editor changes records and links; admin also the setup",
     )
-    ucreate.add_argument("--staff", action="store_true", help="may also open Django's admin")
     ucreate.add_argument(
-        "--password", help="default: asked for on the terminal (or LIAISON_PASSWORD)"
+        "--staff", action="store_true", help="may also open the read-only admin at /admin/"
+    )
+    password = ucreate.add_mutually_exclusive_group()
+    password.add_argument(
+        "--password",
+        help="the password (other local users can see it in the process list: prefer "
+        "--password-file or LIAISON_PASSWORD)",
+    )
+    password.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="read the password from the first line of FILE (- for standard input)",
     )
     token = sub.add_parser("token", help="API tokens: create, list, revoke")
     tsub = token.add_subparsers(dest="action", required=True)
@@ -116,14 +145,61 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _user(args: argparse.Namespace) -> int:
-    import getpass
+    from django.utils.translation import gettext as _
 
     from liaison.accounts.services import user_create
 
-    password = args.password or os.environ.get("LIAISON_PASSWORD") or getpass.getpass()
+    password, problem = _password(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     user_create(username=args.username, password=password, role=args.role, admin=args.staff)
-    print(f"User {args.username} ({args.role}) created: sign in at /login/.")
+    print(
+        _("User {name} ({role}) created: sign in at /login/{admin}.").format(
+            name=args.username, role=args.role, admin=_(" and /admin/") if args.staff else ""
+        )
+    )
     return 0
+
+
+def _password(args: argparse.Namespace) -> tuple[str, str]:
+    """The new user's password, or why there is none: (password, "") or ("", problem)."""
+    import getpass
+
+    from django.utils.translation import gettext as _
+
+    if args.password is not None:
+        password = args.password
+    elif args.password_file is not None:
+        try:
+            if args.password_file == "-":
+                password = sys.stdin.readline()
+            else:
+                with open(args.password_file, encoding="utf-8") as fh:
+                    password = fh.readline()
+        except (OSError, UnicodeDecodeError) as exc:
+            return "", _("cannot read the password file {file}: {reason}.").format(
+                file=args.password_file, reason=getattr(exc, "strerror", None) or exc
+            )
+        password = password.rstrip("\r\n")
+    elif "LIAISON_PASSWORD" in os.environ:
+        password = os.environ["LIAISON_PASSWORD"]
+    elif sys.stdin.isatty():
+        try:
+            password = getpass.getpass(_("Password for {name}: ").format(name=args.username))
+            again = getpass.getpass(_("The same password again: "))
+        except EOFError:
+            return "", _("no password given: the user was not created.")
+        if password != again:
+            return "", _("the two passwords differ: the user was not created.")
+    else:
+        return "", _(
+            "no password given and no terminal to ask for one: pass --password-file FILE or "
+            "set LIAISON_PASSWORD (the user was not created)."
+        )
+    if not password:
+        return "", _("the password is empty: the user was not created.")
+    return password, ""
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -176,6 +252,7 @@ def _serve(args: argparse.Namespace) -> int:
             return 1
         os.environ["LIAISON_PRODUCTION"] = "1"
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    control, socket = _control_socket(args.host, args.port)
     argv = [
         gunicorn,
         "liaison.wsgi:application",
@@ -188,10 +265,34 @@ def _serve(args: argparse.Namespace) -> int:
         # gunicorn's default line, plus the request id the error log and 500 page show.
         "--access-logformat",
         '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" id=%({x-request-id}o)s',
+        *control,
     ]
     print(f"Liaison serving on http://{args.host}:{args.port}/", flush=True)
+    if socket is not None:
+        print(f"Control: gunicornc -s {socket}", flush=True)
     os.execv(gunicorn, argv)
     return 0  # pragma: no cover - execv does not return
+
+
+def _control_socket(host: str, port: int) -> tuple[list[str], Path | None]:
+    """gunicorn's arguments for its control socket (``gunicornc``), and the socket's path.
+
+    gunicorn's default is one path per user (~/.gunicorn/gunicorn.ctl), so a second server on
+    the machine takes the first one's over and the first to stop deletes the other's. Each
+    server gets its own under the data directory, named by its address; where that path is too
+    long for a Unix socket or cannot be made, the socket is turned off.
+    """
+    from django.conf import settings
+
+    name = re.sub(r"[^A-Za-z0-9.-]", "_", host)
+    socket = Path(settings.VAR_DIR).resolve() / "run" / f"gunicorn-{name}-{port}.ctl"
+    if len(os.fsencode(socket)) > UNIX_SOCKET_PATH_MAX:
+        return ["--no-control-socket"], None
+    try:
+        socket.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return ["--no-control-socket"], None
+    return ["--control-socket", str(socket)], socket
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -313,13 +414,95 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     What a command changes is audited as the operating-system user's, made by an import, a
     batch job or (repair, demo, setup) the system.
-    """
-    from liaison.audit.context import Source, acting_as
 
+    Every failure ends as one ``error:`` line on stderr: a refusal (``DomainError``) with its
+    code, a database or disk failure (read-only, full, unreachable...) with its cause and what
+    to do (liaison/core/db_errors.py), both exit 2; anything else is a bug, exit 1. The
+    traceback of every unexpected error is appended to ``var/log/cli.log`` (LIAISON_VAR_DIR)
+    and also printed with ``liaison --verbose COMMAND`` or ``LIAISON_DEBUG=1``.
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
-    sources = {"import": Source.IMPORT, "contacts": Source.BATCH, "jobs": Source.BATCH}
-    with acting_as(source=sources.get(args_list[0] if args_list else "", Source.SYSTEM)):
-        return _main(args_list)
+    verbose = os.environ.get("LIAISON_DEBUG") == "1"
+    if args_list[:1] == ["--verbose"]:
+        verbose, args_list = True, args_list[1:]
+    try:
+        from liaison.audit.context import Source, acting_as
+
+        sources = {"import": Source.IMPORT, "contacts": Source.BATCH, "jobs": Source.BATCH}
+        with acting_as(source=sources.get(args_list[0] if args_list else "", Source.SYSTEM)):
+            return _main(args_list)
+    except KeyboardInterrupt:
+        from liaison.core.db_errors import translated as _
+
+        said = _(
+            "interrupted; an import goes on with --resume, a batch job with `liaison jobs resume`."
+        )
+        print(f"error: {said}", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place every unexpected error ends
+        return _failed(exc, args_list, verbose=verbose)
+
+
+def _failed(exc: Exception, args_list: list[str], *, verbose: bool) -> int:
+    """One ``error:`` line for ``exc``; its traceback goes to the log (and stderr if verbose)."""
+    from liaison.core.db_errors import database_error_message
+    from liaison.core.db_errors import translated as _
+    from liaison.core.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        print(f"error [{exc.code}]: {exc}", file=sys.stderr)
+        return 2
+    message = database_error_message(exc)
+    status = 2
+    if message is None:
+        message = _("unexpected {kind}: {said}; this is a bug, please report it").format(
+            kind=type(exc).__name__, said=exc
+        )
+        status = 1
+    details = traceback.format_exc()
+    if verbose:
+        print(details, file=sys.stderr, end="")
+    log = _log_traceback(args_list, details)
+    if log is not None:
+        where = " " + _("(traceback in {log})").format(log=log)
+    elif not verbose:
+        where = " " + _("(liaison --verbose shows the traceback)")
+    else:
+        where = ""
+    print(f"error: {message}{where}", file=sys.stderr)
+    return status
+
+
+def _log_traceback(args_list: list[str], details: str) -> Path | None:
+    """Append the traceback to var/log/cli.log; None when that cannot be written (read-only)."""
+    try:
+        from django.conf import settings
+
+        var_dir = Path(settings.VAR_DIR)
+    except Exception:  # noqa: BLE001 - settings that failed to load: their default place
+        var_dir = Path(os.environ.get("LIAISON_VAR_DIR", Path(__file__).parent.parent / "var"))
+    log = var_dir / "log" / "cli.log"
+    stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            command = shlex.join(_without_secrets(args_list))
+            fh.write(f"{stamp} pid {os.getpid()}: liaison {command}\n{details}\n")
+    except OSError:
+        return None
+    return log
+
+
+def _without_secrets(args_list: list[str]) -> list[str]:
+    """The command line as the log may keep it: a ``--password`` value replaced by ***."""
+    kept: list[str] = []
+    for arg in args_list:
+        if kept[-1:] == ["--password"]:
+            arg = "***"
+        elif arg.startswith("--password="):
+            arg = "--password=***"
+        kept.append(arg)
+    return kept
 
 
 def _main(args_list: list[str]) -> int:
@@ -342,8 +525,6 @@ def _main(args_list: list[str]) -> int:
         execute_from_command_line(["liaison", *args_list])
         return 0
     args = _parser().parse_args(args_list)
-    from liaison.core.errors import DomainError
-
     handlers = {
         "init": lambda: _init(),
         "serve": lambda: _serve(args),
@@ -354,11 +535,7 @@ def _main(args_list: list[str]) -> int:
         "token": lambda: _token(args),
         "user": lambda: _user(args),
     }
-    try:
-        return handlers[args.command]()
-    except DomainError as exc:
-        print(f"error [{exc.code}]: {exc}", file=sys.stderr)
-        return 2
+    return handlers[args.command]()
 
 
 if __name__ == "__main__":  # pragma: no cover

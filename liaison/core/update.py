@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from functools import cache
 from operator import attrgetter
 from typing import Any
@@ -109,21 +109,40 @@ def _column_values(
     return names, getter
 
 
-def refuse_nulls(model: type[models.Model] | models.Model, data: dict[str, Any]) -> None:
-    """A null for a column that cannot hold one, or a NUL character in text (which PostgreSQL
-    cannot store), is bad input: refuse it before anything is written."""
+def null_problems(
+    model: type[models.Model] | models.Model, data: Mapping[str, Any]
+) -> dict[str, str]:
+    """What is wrong with the given values before any rule reads them, by field: a null for a
+    column that cannot hold one, or a NUL character in text (which PostgreSQL cannot store and
+    SQLite must not). The single services raise them, the bulk paths report them per row."""
     fields = {f.name: f for f in model._meta.concrete_fields}
-    bad = sorted(k for k, v in data.items() if v is None and k in fields and not fields[k].null)
+    problems = {
+        k: "This field cannot be null."
+        for k, v in data.items()
+        if v is None and k in fields and not fields[k].null
+    }
+    problems.update(
+        (k, "Text cannot contain NUL characters.")
+        for k, v in data.items()
+        if isinstance(v, str) and "\x00" in v
+    )
+    return problems
+
+
+def refuse_nulls(model: type[models.Model] | models.Model, data: Mapping[str, Any]) -> None:
+    """Refuse the values ``null_problems`` finds, before anything is written."""
+    problems = null_problems(model, data)
+    bad = sorted(k for k, m in problems.items() if m == "This field cannot be null.")
     if bad:
         raise ValidationFailed(
             f"{', '.join(bad)} cannot be null: send a value, or leave the field out.",
-            fields={k: ["This field cannot be null."] for k in bad},
+            fields={k: [problems[k]] for k in bad},
         )
-    nul = sorted(k for k, v in data.items() if isinstance(v, str) and "\x00" in v)
+    nul = sorted(problems)
     if nul:
         raise ValidationFailed(
             f"{', '.join(nul)} cannot contain NUL characters: remove them.",
-            fields={k: ["Text cannot contain NUL characters."] for k in nul},
+            fields={k: [problems[k]] for k in nul},
         )
 
 

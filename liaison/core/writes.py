@@ -242,7 +242,9 @@ def _insert(
             return
         sql = f"COPY {qn(table)} ({names}) FROM STDIN"
         started = time.monotonic()
-        with cursor.cursor.copy(sql) as copy:
+        # The driver's own cursor: its errors are made Django's (IntegrityError, DataError,
+        # OperationalError...), as those of every other query, for the callers to tell apart.
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
         if connection.queries_logged:

@@ -4,23 +4,27 @@ Import streams the file (``csv.DictReader``, never the whole file in memory) in 
 hands each chunk to the set-based bulk writes of ``relations.bulk``, one transaction per chunk,
 so a file of a million rows costs a few thousand queries and a bad row costs only itself.
 Export streams a table in number order. Both use the model field names as columns, so an
-export imports back with nothing to change.
+export imports back with nothing to change. Export neutralises spreadsheet formulas (a cell
+that starts with ``= + - @``, tab or CR gets a leading quote, ``formula_escape``) unless asked
+for the raw values, and the import takes exactly that quote off again (``formula_unescape``).
 """
 
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TextIO
 
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, models, transaction
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
 from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.update import refuse_nulls
 from liaison.relations.bulk import (
     COMPANY_NUMBER,
     BulkReport,
@@ -38,6 +42,8 @@ CHUNK_SIZE = 1000
 EXPORT_CHUNK_SIZE = 2000
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
+# The first characters that make a spreadsheet run a cell as a formula (OWASP, CSV injection).
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
 def _model(kind: str) -> type[models.Model]:
@@ -122,6 +128,137 @@ class ImportCheckpoint:
     failed: int = 0
 
 
+class ImportStopped(Exception):
+    """The database or the disk failed (full, read-only, connection lost...): no row's fault,
+    so the import stopped at once instead of refusing row after row. ``cause`` is the error;
+    ``result`` what the committed chunks did (their row errors included), its ``rows`` the last
+    row of the last committed chunk, where a resume goes on; ``first``-``last`` the rows of the
+    chunk that was not stored. ``temporary``: the failure was in the import's own temporary
+    file (``NumbersSeen``, under TMPDIR), not in the database."""
+
+    def __init__(
+        self,
+        cause: BaseException,
+        result: ImportResult,
+        first: int,
+        last: int,
+        *,
+        temporary: bool = False,
+    ) -> None:
+        super().__init__(str(cause))
+        self.cause, self.result, self.first, self.last = cause, result, first, last
+        self.temporary = temporary
+        self.run: int | None = None  # the import run, when the caller records one
+
+
+class _Lines:
+    """The file's lines as the csv reader takes them, watched for what the reader does not
+    tell: how many lines it read, whether a quote is still open (an odd count of quote
+    characters since the record began) and on which line it opened, whether the record holds
+    a NUL character, and whether the end of the file was reached. Two C-level scans a line."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.number = 0  # lines read so far
+        self.quotes = 0  # quote characters since the current record began
+        self.opened = 0  # the line where the quote that is still open was opened
+        self.nul = False  # a NUL character since the current record began
+        self.ended = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        self.number += 1
+        if '"' in line:
+            count = line.count('"')
+            if count & 1 and not self.quotes & 1:
+                self.opened = self.number
+            self.quotes += count
+        if "\x00" in line:
+            self.nul = True
+        return line
+
+    def new_record(self) -> None:
+        self.quotes, self.nul = 0, False
+
+    def skip_quoted(self) -> None:
+        """After a record the reader gave up on: read on to the line that closes its quote."""
+        while self.quotes & 1 and not self.ended:
+            next(self, None)
+
+
+Row = dict[str | None, Any]
+
+
+def _records(
+    reader: csv.DictReader[str], lines: _Lines, model: type[models.Model]
+) -> Iterator[tuple[int, Row | list[RowError]]]:
+    """The data rows, numbered from 1. A record the csv module cannot read (a cell over its
+    ``field_size_limit``), that an unterminated quote ran to the end of the file, or with a NUL
+    character in a cell (``refuse_nulls``: PostgreSQL cannot store one) comes as its errors
+    instead, and the rows after it are still read."""
+    row = 0
+    while True:
+        start = lines.number + 1
+        lines.new_record()
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row += 1
+            lines.skip_quoted()
+            yield row, [_unreadable(row, start, lines, exc)]
+            continue
+        row += 1
+        if lines.ended and lines.quotes & 1:
+            yield row, [_unterminated(row, lines)]
+        elif lines.nul and (nul := _nul_errors(row, raw, model)):
+            yield row, nul
+        else:
+            yield row, raw
+
+
+def _nul_errors(row: int, raw: Row, model: type[models.Model]) -> list[RowError]:
+    """The cells of a row that hold a NUL character, by the single-record rule."""
+    try:
+        refuse_nulls(model, {str(k): v for k, v in raw.items() if isinstance(v, str)})
+    except ValidationFailed as exc:
+        return [RowError(row, k, m) for k, ms in exc.fields.items() for m in ms]
+    return []
+
+
+def _unterminated(row: int, lines: _Lines) -> RowError:
+    return RowError(
+        row,
+        "",
+        f"the quote opened on line {lines.opened} is never closed, so the rest of the file "
+        f"(lines {lines.opened}-{lines.number}) was read as one cell and not stored: close "
+        "the quote and import those lines again.",
+    )
+
+
+def _unreadable(row: int, start: int, lines: _Lines, exc: csv.Error) -> RowError:
+    if lines.ended and lines.quotes & 1:
+        return _unterminated(row, lines)
+    where = f"line {start}" if start >= lines.number else f"lines {start}-{lines.number}"
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return RowError(
+            row,
+            "",
+            f"a cell is longer than the {limit:,} characters a cell may hold ({where}): "
+            "shorten it; the row was not stored.",
+        )
+    return RowError(row, "", f"cannot be read as CSV ({where}): {exc}.")
+
+
 def _header(kind: str, names: list[str] | None) -> list[str]:
     """The header row, checked before any row is read: every column must be known, once."""
     allowed = columns(kind)
@@ -147,23 +284,44 @@ def _header(kind: str, names: list[str] | None) -> list[str]:
 def _parsers(kind: str) -> dict[str, Callable[[str], Any]]:
     """Per column, how a cell becomes a value. A blank cell clears a text field; for a yes/no
     field or a choice that cannot be blank it means "not given" (default, or left as it is).
-    Text is kept as written (an export must import back unchanged); choices are lower-cased."""
+    Text is kept as written (an export must import back unchanged), less the quote an export
+    puts before a formula (``formula_unescape``, for every column); choices are lower-cased."""
     fields = {f.name: f for f in _model(kind)._meta.concrete_fields}
     result: dict[str, Callable[[str], Any]] = {}
     for name in columns(kind):
         if name in ("number", COMPANY_NUMBER):
-            result[name] = lambda v: v.strip().upper()
+            result[name] = lambda v: formula_unescape(v).strip().upper()
             continue
         f = fields[name]
         if isinstance(f, models.BooleanField):
             result[name] = _boolean
         elif f.choices and not f.blank:
-            result[name] = lambda v: v.strip().lower() or _SKIP
+            result[name] = lambda v: formula_unescape(v).strip().lower() or _SKIP
         elif f.choices:
-            result[name] = lambda v: v.strip().lower()
+            result[name] = lambda v: formula_unescape(v).strip().lower()
         else:
-            result[name] = str
+            result[name] = formula_unescape
     return result
+
+
+def formula_escape(text: str) -> str:
+    """``text`` as a cell a spreadsheet shows as text: one quote in front when it starts with a
+    formula character (``FORMULA_TRIGGERS``), or with quotes and then one, so that
+    ``formula_unescape`` can tell the quote it must take off from a quote that is stored
+    ("'t Hooft" stays as it is, "'=x" is written "''=x")."""
+    first = text[:1]
+    if first in FORMULA_TRIGGERS or (first == "'" and text.lstrip("'")[:1] in FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def formula_unescape(cell: str) -> str:
+    """The value of a cell ``formula_escape`` wrote: one quote less when the cell is quotes
+    followed by a formula character; any other cell as it is. So a phone number typed as
+    "'+47 22 33 44 55" in a spreadsheet reads back as "+47 22 33 44 55"."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_TRIGGERS:
+        return cell[1:]
+    return cell
 
 
 _SKIP: Any = object()
@@ -182,13 +340,16 @@ def _boolean(value: str) -> Any:
 
 def _item(
     row: int,
-    raw: dict[str | None, Any],
+    raw: Row | list[RowError],
     parsers: dict[str, Callable[[str], Any]],
     width: int,
     seen: NumbersSeen,
     result: ImportResult,
 ) -> Item | None:
     """One data row as an item for the bulk writes, or None with its errors recorded."""
+    if isinstance(raw, list):  # a record that could not be read, or with a NUL character
+        result.errors.extend(raw)
+        return None
     if None in raw or any(v is None for v in raw.values()):
         cells = width + len(raw.get(None) or []) - sum(v is None for v in raw.values())
         result.errors.append(
@@ -242,11 +403,22 @@ def csv_import(
     so the progress it records commits with the chunk or not at all. ``resume`` (the last
     checkpoint of a stopped import of the same file) skips the rows it covers, noting only
     their numbers for the repeated-number check, and the counts go on from it.
+
+    Faults: a row is refused for its own faults only (a bad value, a NUL character, a cell
+    over the csv module's limit, a quote never closed, a value the database refuses in that
+    row alone). A failure of the database or the disk (full, read-only, connection lost) is no
+    row's: ``ImportStopped`` is raised at once, the failed chunk rolled back and not
+    checkpointed, so a resume goes on after the last committed one.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, not {chunk_size}.")
-    reader = csv.DictReader(iter(lines))
-    header = _header(kind, list(reader.fieldnames or []))
+    watched = _Lines(lines)
+    reader = csv.DictReader(watched)
+    try:
+        names = list(reader.fieldnames or [])
+    except csv.Error as exc:
+        raise ValidationFailed(f"The header line cannot be read as CSV: {exc}.") from exc
+    header = _header(kind, names)
     reader.fieldnames = header
     parsers = _parsers(kind)
     result = ImportResult(kind=kind, dry_run=dry_run)
@@ -256,7 +428,7 @@ def csv_import(
     # A dry run wraps the chunks in one transaction to roll back; otherwise each chunk is
     # its own transaction and what is good is kept.
     with transaction.atomic() if dry_run else nullcontext(), NumbersSeen() as seen:
-        rows = enumerate(reader, start=1)
+        rows = _records(reader, watched, _model(kind))
         _note_numbers(islice(rows, start.rows), len(header), seen)
         _import_chunks(
             kind, rows, parsers, len(header), chunk_size, result, progress, seen, checkpoint
@@ -269,7 +441,7 @@ def csv_import(
 
 def _import_chunks(
     kind: str,
-    rows: Iterator[tuple[int, dict[str | None, Any]]],
+    rows: Iterator[tuple[int, Row | list[RowError]]],
     parsers: dict[str, Callable[[str], Any]],
     width: int,
     chunk_size: int,
@@ -282,25 +454,34 @@ def _import_chunks(
     while chunk := list(islice(rows, chunk_size)):
         mark = len(result.errors)
         result.rows += len(chunk)
-        items = [
-            item
-            for row, raw in chunk
-            if (item := _item(row, raw, parsers, width, seen, result)) is not None
-        ]
-        if items or checkpoint is not None:
-            failed = _write_chunk(kind, items, result, checkpoint, mark, failed)
+        try:
+            items = [
+                item
+                for row, raw in chunk
+                if (item := _item(row, raw, parsers, width, seen, result)) is not None
+            ]
+            if items or checkpoint is not None:
+                failed = _write_chunk(kind, items, result, checkpoint, mark, failed)
+        except (DatabaseError, sqlite3.Error) as exc:
+            # Not the rows' fault: stop, with the result as of the last committed chunk.
+            del result.errors[mark:]
+            result.rows -= len(chunk)
+            temporary = not isinstance(exc, DatabaseError)  # NumbersSeen's own file
+            raise ImportStopped(
+                exc, result, chunk[0][0], chunk[-1][0], temporary=temporary
+            ) from exc
         if progress is not None:
             progress(result.rows)
 
 
 def _note_numbers(
-    rows: Iterable[tuple[int, dict[str | None, Any]]], width: int, seen: NumbersSeen
+    rows: Iterable[tuple[int, Row | list[RowError]]], width: int, seen: NumbersSeen
 ) -> None:
     """Note the numbers of the rows a resumed import skips, for the repeated-number check."""
     for row, raw in rows:
-        number = raw.get("number")
+        number = None if isinstance(raw, list) else raw.get("number")
         if number and None not in raw and len(raw) == width:
-            seen.first_row(number.strip().upper(), row)
+            seen.first_row(formula_unescape(number).strip().upper(), row)
 
 
 def _write_chunk(
@@ -311,32 +492,92 @@ def _write_chunk(
     mark: int = 0,
     failed: int = 0,
 ) -> int:
-    """One chunk, one transaction. A failure the row checks cannot foresee (a number taken by
-    a concurrent writer, a setup problem) refuses the chunk's rows and the import goes on.
+    """One chunk, one transaction. A rule that refuses the whole chunk (a setup problem)
+    refuses its rows and the import goes on. A write the database refuses for a reason that
+    may be a row's (``_maybe_a_rows_fault``: a constraint, such as a number a concurrent writer
+    took, or a value it cannot hold) is tried again a row at a time, so that only the guilty
+    rows are refused. Any other database failure (disk full, read-only, connection lost) is
+    raised: it is no row's fault, and the caller stops the import.
 
     ``checkpoint`` gets the progress after the chunk inside its transaction; ``mark`` is where
     the chunk's errors start in ``result.errors`` and ``failed`` the rows refused before it.
     Returns the rows refused up to the end of this chunk."""
-    report = BulkReport()
     try:
         with transaction.atomic():
-            if items and kind == "contact":
-                report = contacts_upsert_chunk(items)
-            elif items:
-                report = records_upsert_chunk(kind, items)
+            report = _upsert(kind, items)
             if checkpoint is not None:
                 checkpoint(_checkpoint_after(result, report, mark, failed))
     except RunTakenOver:
         raise
-    except (DomainError, DatabaseError) as exc:
+    except DomainError as exc:
         result.errors.extend(RowError(int(i.key), "", f"not stored: {exc}") for i in items)
         report = BulkReport()
         if checkpoint is not None:
             with transaction.atomic():
                 checkpoint(_checkpoint_after(result, report, mark, failed))
-    else:
-        result.add(report)
+    except DatabaseError as exc:
+        if not _maybe_a_rows_fault(exc):
+            raise
+        report = _write_rows_alone(kind, items, result, checkpoint, mark, failed, exc)
+    result.add(report)
     return _checkpoint_after(result, BulkReport(), mark, failed).failed
+
+
+def _upsert(kind: str, items: list[Item]) -> BulkReport:
+    if not items:
+        return BulkReport()
+    if kind == "contact":
+        return contacts_upsert_chunk(items)
+    return records_upsert_chunk(kind, items)
+
+
+def _maybe_a_rows_fault(exc: DatabaseError) -> bool:
+    """Whether the database may have refused a write for a row's values: a constraint
+    (IntegrityError), a value it cannot hold (DataError) or, on PostgreSQL, a limit such as an
+    index entry too large (SQLSTATE class 54). A full disk, a read-only database, a lost
+    connection, a lock or a missing table is the database's fault, never a row's."""
+    if isinstance(exc, IntegrityError | DataError):
+        return True
+    return str(getattr(exc.__cause__, "sqlstate", "") or "").startswith("54")
+
+
+def _write_rows_alone(
+    kind: str,
+    items: list[Item],
+    result: ImportResult,
+    checkpoint: Callable[[ImportCheckpoint], None] | None,
+    mark: int,
+    failed: int,
+    cause: DatabaseError,
+) -> BulkReport:
+    """The chunk again, one row at a time (a savepoint each), in one transaction, after the
+    database refused it with ``cause``: a row the database refuses on its own is that row's
+    error, the others are stored. When it refuses every row on its own (two or more), the
+    fault is not in the rows (a key sequence out of step, a trigger...): ``cause`` is raised."""
+    report = BulkReport()
+    refused: list[RowError] = []
+    written = 0
+    with transaction.atomic():
+        for item in items:
+            try:
+                with transaction.atomic():
+                    report.merge(_upsert(kind, [item]))
+                written += 1
+            except DomainError as exc:
+                refused.append(RowError(int(item.key), "", f"not stored: {exc}"))
+            except DatabaseError as exc:
+                if not _maybe_a_rows_fault(exc):
+                    raise
+                said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                refused.append(
+                    RowError(int(item.key), "", f"not stored: the database refused it ({said}).")
+                )
+        if not written and len(refused) > 1:
+            raise cause
+        result.errors.extend(refused)
+        if checkpoint is not None:
+            checkpoint(_checkpoint_after(result, report, mark, failed))
+    return report
 
 
 def _checkpoint_after(
@@ -361,10 +602,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def csv_export(kind: str, out: TextIO) -> int:
+def csv_export(kind: str, out: TextIO, *, raw: bool = False) -> int:
     """Write every record of ``kind`` to ``out`` as CSV in number order; returns the rows.
 
-    Streams with a database cursor (``iterator``), so memory stays flat on big tables.
+    A cell that a spreadsheet would run as a formula is written behind a quote
+    (``formula_escape``; the import reads it back as stored); ``raw`` writes every value as
+    stored, for programs. Streams with a database cursor (``iterator``), so memory stays flat
+    on big tables.
     """
     names = columns(kind)
     writer = csv.writer(out)
@@ -373,6 +617,7 @@ def csv_export(kind: str, out: TextIO) -> int:
     rows = _model(kind)._default_manager.order_by("number").values_list(*paths)
     count = 0
     for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        writer.writerow([_cell(v) for v in row])
+        cells = [_cell(v) for v in row]
+        writer.writerow(cells if raw else [formula_escape(c) for c in cells])
         count += 1
     return count

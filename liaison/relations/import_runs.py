@@ -7,6 +7,11 @@ refuse (``import_interrupted``): ``--resume`` goes on after its last committed r
 imports the whole file again. Refusing, rather than resuming by itself, because both silent
 choices can be wrong: a blank number in a committed row would be created twice by a restart,
 and a user who deleted records since would not get them back from a resume.
+
+A finished run makes the same file a repeat: a row of it is known by the file and its row
+number, so importing it again (or ``--resume`` of it) does nothing and says so
+(``AlreadyImported``), and only ``--restart`` imports every row again. One indexed query per
+import, nothing per row. An edited file is another file: all its rows are imported.
 """
 
 from __future__ import annotations
@@ -29,6 +34,16 @@ Mode = Literal["new", "resume", "restart"]
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
 
 
+class AlreadyImported(Exception):  # noqa: N818 - an outcome, not an error: nothing to do
+    """The file's last import finished: every row of it (its content's SHA-256 and size, and
+    each row's number in it) was read and stored or refused then, so importing it again would
+    only create its blank-number rows a second time."""
+
+    def __init__(self, run: ImportRun) -> None:
+        super().__init__(f"Import run {run.pk} finished this file.")
+        self.run = run
+
+
 @dataclass(frozen=True)
 class FileFingerprint:
     """A file's SHA-256, size in bytes and line count (one pass over its bytes)."""
@@ -47,6 +62,17 @@ def file_fingerprint(path: str) -> FileFingerprint:
             size += len(block)
             lines += block.count(b"\n")
     return FileFingerprint(digest.hexdigest(), size, lines)
+
+
+def import_run_finished(kind: str, fingerprint: FileFingerprint) -> ImportRun | None:
+    """The run that finished importing this file as ``kind``, when the file's latest run is
+    finished (a later ``--restart`` that stopped is not: that one is to be resumed)."""
+    latest = (
+        ImportRun.objects.filter(kind=kind, sha256=fingerprint.sha256, size=fingerprint.size)
+        .order_by("-pk")
+        .first()
+    )
+    return latest if latest is not None and latest.status == JobStatus.DONE else None
 
 
 def _owned(run_pk: int, attempt: int) -> QuerySet[ImportRun]:
@@ -82,7 +108,12 @@ def import_run_begin(
     ``new`` refuses when an earlier import of the same content stopped after committing rows;
     ``resume`` goes on with it (or starts a new run when there is none); ``restart`` retires it
     and starts again from row 1. An import of the same file still at work elsewhere is refused.
+    When the file's last import finished, ``new`` and ``resume`` raise ``AlreadyImported``
+    (nothing to do: its rows, blank numbers included, are known by their file and row number),
+    and only ``restart`` imports it again.
     """
+    if mode != "restart" and (done := import_run_finished(kind, fingerprint)) is not None:
+        raise AlreadyImported(done)
     unfinished = list(
         ImportRun.objects.filter(
             kind=kind, sha256=fingerprint.sha256, size=fingerprint.size, status__in=UNFINISHED

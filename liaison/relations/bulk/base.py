@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from liaison.core.numbering import numbers_draw
-from liaison.core.update import errors_of_changed, snapshot
+from liaison.core.update import errors_of_changed, null_problems, snapshot
 from liaison.relations.sync import SyncReport
 
 STAMP = ("modified_at", "version")
@@ -104,13 +104,9 @@ def problems_of(exc: ValidationError) -> list[Problem]:
 
 
 def nulls(model: type[models.Model], data: Mapping[str, Any]) -> list[Problem]:
-    """A null for a column that cannot hold one (checked before the derive rules read it)."""
-    fields = {f.name: f for f in model._meta.concrete_fields}
-    return [
-        (k, "This field cannot be null: send a value.")
-        for k, v in data.items()
-        if v is None and k in fields and not fields[k].null
-    ]
+    """The given values no rule may read (a null for a column that cannot hold one, NUL in
+    text): ``core.update.null_problems``, as the item's problems."""
+    return list(null_problems(model, data).items())
 
 
 def validate(obj: models.Model, exclude: Collection[str]) -> list[Problem]:

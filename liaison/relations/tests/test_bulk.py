@@ -228,3 +228,14 @@ def test_bulk_edit_reads_an_iterable_of_changes_a_chunk_at_a_time() -> None:
     bulk_hub.refresh_from_db()
     other.refresh_from_db()
     assert bulk_hub.city == "Bergen" and other.city == ""
+
+
+def test_a_nul_character_in_a_bulk_edit_refuses_that_contact_only(company: Contact) -> None:
+    other = contact_create(data={"name": "Northwind"})
+    report = contacts_bulk_update(
+        {company.number: {"name": "Alpine\x00Ski"}, other.number: {"city": "Bergen"}}
+    )
+    assert [(e.key, e.field) for e in report.errors] == [(company.number, "name")]
+    assert report.updated == 1
+    company.refresh_from_db()
+    assert company.name == "Alpine Ski House"
