@@ -250,7 +250,9 @@ def test_setup_resources(api: ApiClient) -> None:
         "PRESS",
         "VEND",
     ]
-    assert api.delete("/business-relations/CUST").status_code == 409
+    in_use = api.delete("/business-relations/CUST")
+    assert in_use.status_code == 409 and in_use.json()["code"] == "business_relation_in_use"
+    assert "the marketing setup names it" in in_use.json()["detail"]
     assert api.delete("/business-relations/PRESS").status_code == 204
     series = api.post("/number-series", {"code": "T", "starting_no": "T001"})
     assert series.status_code == 201 and series.json()["lines"][0]["starting_no"] == "T001"

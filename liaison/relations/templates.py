@@ -9,13 +9,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from liaison.core.errors import Conflict, NotFound, ValidationFailed
+from liaison.core.errors import NotFound, ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.core.normalise import CODE_FIELDS
 from liaison.core.update import full_clean_or_raise, label, model_update, refuse_nulls
 from liaison.documents.sides import PURCHASE, SALES
 from liaison.purchases.models import VendorTemplate
-from liaison.relations.errors import TemplateInUse, TemplateIsSetupDefault
+from liaison.relations.errors import BusinessRelationInUse, TemplateInUse, TemplateIsSetupDefault
 from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
 from liaison.sales.models import CustomerTemplate
 
@@ -186,9 +186,16 @@ def business_relation_delete(*, relation: BusinessRelation) -> None:
         setup.bus_rel_code_for_vendors_id,
         setup.bus_rel_code_for_bank_accounts_id,
     )
-    if used_by_setup or ContactBusinessRelation.objects.filter(business_relation=relation).exists():
-        raise Conflict(
-            f"Business relation {relation.code} is in use (marketing setup or links): "
-            "remove those first."
+    links = ContactBusinessRelation.objects.filter(business_relation=relation).count()
+    if used_by_setup or links:
+        uses = [_("the marketing setup names it")] if used_by_setup else []
+        if links:
+            uses.append(
+                ngettext("%(count)d link uses it", "%(count)d links use it", links)
+                % {"count": links}
+            )
+        raise BusinessRelationInUse(
+            _("Business relation %(code)s cannot be deleted: %(uses)s. Remove those first.")
+            % {"code": relation.code, "uses": _(" and ").join(uses)}
         )
     relation.delete()
