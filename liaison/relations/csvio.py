@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,6 +32,7 @@ from liaison.relations.bulk import (
     contacts_upsert_chunk,
     records_upsert_chunk,
 )
+from liaison.relations.column_map import ERROR_COLUMN, ColumnMap
 from liaison.relations.errors import RunTakenOver
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.numbers_seen import NumbersSeen
@@ -94,6 +95,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     resumed_after: int = 0
     failed_before: int = 0
+    # Each of the file's columns and the field it was read into ("": ignored, the error column).
+    columns: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -196,6 +199,45 @@ class _Lines:
 Row = dict[str | None, Any]
 
 
+class _Refused(list[RowError]):
+    """The errors of a row refused as it was read, with its cells when it could be read (a
+    NUL character) for the error file; a record the csv module could not read has none."""
+
+    def __init__(self, errors: Iterable[RowError], raw: Row | None = None) -> None:
+        super().__init__(errors)
+        self.raw = raw
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A refused row for the error file: its number, its cells as they were in the file (None
+    when it could not be read as CSV) and its errors."""
+
+    row: int
+    cells: list[str] | None
+    errors: list[RowError]
+
+
+# Where the refused rows of each chunk go (``error_file.ErrorFile``): called with the file's
+# header as it was and the chunk's refused rows, in the chunk's transaction before its
+# checkpoint, so the rows written agree with the rows committed.
+RejectedSink = Callable[[Sequence[str], list[Rejected]], None]
+
+
+class RejectedNotWritten(Exception):  # noqa: N818 - the error file failed, named as such
+    """The refused rows could not be written (the error file: full disk, no permission)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _cells(raw: Row) -> list[str]:
+    """A row's cells as the file had them: the header's cells the row has, then any beyond."""
+    cells = [str(v) for k, v in raw.items() if k is not None and v is not None]
+    return cells + [str(v) for v in raw.get(None) or []]
+
+
 def _records(
     reader: csv.DictReader[str], lines: _Lines, model: type[models.Model]
 ) -> Iterator[tuple[int, Row | list[RowError]]]:
@@ -220,7 +262,7 @@ def _records(
         if lines.ended and lines.quotes & 1:
             yield row, [_unterminated(row, lines)]
         elif lines.nul and (nul := _nul_errors(row, raw, model)):
-            yield row, nul
+            yield row, _Refused(nul, raw)
         else:
             yield row, raw
 
@@ -259,26 +301,54 @@ def _unreadable(row: int, start: int, lines: _Lines, exc: csv.Error) -> RowError
     return RowError(row, "", f"cannot be read as CSV ({where}): {exc}.")
 
 
-def _header(kind: str, names: list[str] | None) -> list[str]:
-    """The header row, checked before any row is read: every column must be known, once."""
+def _header(kind: str, names: list[str] | None, mapping: ColumnMap | None = None) -> list[str]:
+    """The header row, checked before any row is read: the field each column is read into
+    (``mapping`` first, else the column's own name), every field known and given once. A
+    column named ``error`` that the mapping leaves out (an error file's messages) is read
+    into nothing: it keeps the name ``error``, whose parser ignores it."""
     allowed = columns(kind)
     if not names:
         raise ValidationFailed(
             "The file is empty: its first line must name the columns, e.g. " + ",".join(allowed[:4])
         )
-    header = [n.strip().lower() for n in names]
-    if "" in header:
-        raise ValidationFailed(f"Column {header.index('') + 1} of the header has no name.")
+    if not all(n.strip() for n in names):
+        blank = next(i for i, n in enumerate(names) if not n.strip())
+        raise ValidationFailed(f"Column {blank + 1} of the header has no name.")
+    header = (mapping or ColumnMap()).resolve(names)
     doubled = sorted({n for n in header if header.count(n) > 1})
     if doubled:
-        raise ValidationFailed(f"Columns named twice in the header: {', '.join(doubled)}.")
-    unknown = [n for n in header if n not in allowed]
+        raise ValidationFailed(
+            "Columns read into the same field: "
+            + "; ".join(
+                f"{' and '.join(o.strip() for o, n in zip(names, header, strict=True) if n == d)}"
+                f" ({d})"
+                for d in doubled
+            )
+            + ". A field takes one column."
+            if mapping and mapping.pairs
+            else f"Columns named twice in the header: {', '.join(doubled)}."
+        )
+    unknown = [n for n in header if n not in allowed and n != ERROR_COLUMN]
     if unknown:
         raise ValidationFailed(
             f"Unknown columns: {', '.join(unknown)}. Nothing was imported. "
-            f"Columns for {kind.replace('_', ' ')}s: {', '.join(allowed)}."
+            f"Columns for {kind.replace('_', ' ')}s: {', '.join(allowed)}"
+            + (
+                "; or name the file's own headers onto them with --map HEADER=FIELD."
+                if not (mapping and mapping.pairs)
+                else "."
+            )
         )
     return header
+
+
+def column_plan(names: Sequence[str], header: Sequence[str]) -> list[tuple[str, str]]:
+    """Each of the file's columns and the field it is read into ("" for the ignored error
+    column), for the dry run to show."""
+    return [
+        (name.strip(), "" if field == ERROR_COLUMN else field)
+        for name, field in zip(names, header, strict=True)
+    ]
 
 
 def _parsers(kind: str) -> dict[str, Callable[[str], Any]]:
@@ -301,6 +371,7 @@ def _parsers(kind: str) -> dict[str, Callable[[str], Any]]:
             result[name] = lambda v: formula_unescape(v).strip().lower()
         else:
             result[name] = formula_unescape
+    result[ERROR_COLUMN] = lambda v: _SKIP  # an error file's messages: read into nothing
     return result
 
 
@@ -386,6 +457,8 @@ def csv_import(
     progress: Callable[[int], None] | None = None,
     resume: ImportCheckpoint | None = None,
     checkpoint: Callable[[ImportCheckpoint], None] | None = None,
+    mapping: ColumnMap | None = None,
+    rejected: RejectedSink | None = None,
 ) -> ImportResult:
     """Import a CSV of ``kind`` (contact, customer, vendor, bank_account): upsert by number.
 
@@ -409,6 +482,13 @@ def csv_import(
     row alone). A failure of the database or the disk (full, read-only, connection lost) is no
     row's: ``ImportStopped`` is raised at once, the failed chunk rolled back and not
     checkpointed, so a resume goes on after the last committed one.
+
+    ``mapping`` names the file's own headers onto the fields (``column_map``); the other
+    columns keep their names, and a column ``error`` it leaves out is ignored (an error file's
+    messages). ``result.columns`` says what each column was read into. ``rejected(header,
+    rows)`` gets each chunk's refused rows with their cells as they were (``Rejected``), in
+    the chunk's transaction before its checkpoint; when it fails (``RejectedNotWritten``) the
+    import stops as on a database failure.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, not {chunk_size}.")
@@ -418,10 +498,10 @@ def csv_import(
         names = list(reader.fieldnames or [])
     except csv.Error as exc:
         raise ValidationFailed(f"The header line cannot be read as CSV: {exc}.") from exc
-    header = _header(kind, names)
+    header = _header(kind, names, mapping)
     reader.fieldnames = header
     parsers = _parsers(kind)
-    result = ImportResult(kind=kind, dry_run=dry_run)
+    result = ImportResult(kind=kind, dry_run=dry_run, columns=column_plan(names, header))
     start = resume or ImportCheckpoint()
     result.rows, result.resumed_after, result.failed_before = start.rows, start.rows, start.failed
     result.created, result.updated, result.unchanged = start.created, start.updated, start.unchanged
@@ -430,8 +510,9 @@ def csv_import(
     with transaction.atomic() if dry_run else nullcontext(), NumbersSeen() as seen:
         rows = _records(reader, watched, _model(kind))
         _note_numbers(islice(rows, start.rows), len(header), seen)
+        sink = None if rejected is None else (names, rejected)
         _import_chunks(
-            kind, rows, parsers, len(header), chunk_size, result, progress, seen, checkpoint
+            kind, rows, parsers, len(header), chunk_size, result, progress, seen, checkpoint, sink
         )
         if dry_run:
             transaction.set_rollback(True)
@@ -449,24 +530,39 @@ def _import_chunks(
     progress: Callable[[int], None] | None,
     seen: NumbersSeen,
     checkpoint: Callable[[ImportCheckpoint], None] | None,
+    sink: tuple[Sequence[str], RejectedSink] | None = None,
 ) -> None:
     failed = result.failed_before
     while chunk := list(islice(rows, chunk_size)):
         mark = len(result.errors)
         result.rows += len(chunk)
+
+        def seal(report: BulkReport) -> None:
+            """In the chunk's transaction, its writes done: its refused rows, its checkpoint."""
+            if sink is not None:
+                refused = _rejected(chunk, result.errors[mark:], report)  # noqa: B023
+                if refused:
+                    try:
+                        sink[1](sink[0], refused)
+                    except OSError as exc:
+                        raise RejectedNotWritten(exc) from exc
+            if checkpoint is not None:
+                checkpoint(_checkpoint_after(result, report, mark, failed))  # noqa: B023
+
+        sealing = None if checkpoint is None and sink is None else seal
         try:
             items = [
                 item
                 for row, raw in chunk
                 if (item := _item(row, raw, parsers, width, seen, result)) is not None
             ]
-            if items or checkpoint is not None:
-                failed = _write_chunk(kind, items, result, checkpoint, mark, failed)
-        except (DatabaseError, sqlite3.Error) as exc:
+            if items or sealing is not None:
+                failed = _write_chunk(kind, items, result, sealing, mark, failed)
+        except (DatabaseError, sqlite3.Error, RejectedNotWritten) as exc:
             # Not the rows' fault: stop, with the result as of the last committed chunk.
             del result.errors[mark:]
             result.rows -= len(chunk)
-            temporary = not isinstance(exc, DatabaseError)  # NumbersSeen's own file
+            temporary = isinstance(exc, sqlite3.Error)  # NumbersSeen's own file
             raise ImportStopped(
                 exc, result, chunk[0][0], chunk[-1][0], temporary=temporary
             ) from exc
@@ -484,11 +580,28 @@ def _note_numbers(
             seen.first_row(formula_unescape(number).strip().upper(), row)
 
 
+def _rejected(
+    chunk: list[tuple[int, Row | list[RowError]]], errors: list[RowError], report: BulkReport
+) -> list[Rejected]:
+    """The chunk's refused rows, in order, with their cells as read and their errors."""
+    if not errors and not report.errors:
+        return []
+    by_row: dict[int, list[RowError]] = {}
+    for error in [*errors, *(RowError(int(e.key), e.field, e.message) for e in report.errors)]:
+        by_row.setdefault(error.row, []).append(error)
+    refused = []
+    for row, raw in chunk:
+        if row in by_row:
+            cells = raw.raw if isinstance(raw, _Refused) else None if isinstance(raw, list) else raw
+            refused.append(Rejected(row, None if cells is None else _cells(cells), by_row[row]))
+    return refused
+
+
 def _write_chunk(
     kind: str,
     items: list[Item],
     result: ImportResult,
-    checkpoint: Callable[[ImportCheckpoint], None] | None = None,
+    seal: Callable[[BulkReport], None] | None = None,
     mark: int = 0,
     failed: int = 0,
 ) -> int:
@@ -499,26 +612,27 @@ def _write_chunk(
     rows are refused. Any other database failure (disk full, read-only, connection lost) is
     raised: it is no row's fault, and the caller stops the import.
 
-    ``checkpoint`` gets the progress after the chunk inside its transaction; ``mark`` is where
-    the chunk's errors start in ``result.errors`` and ``failed`` the rows refused before it.
-    Returns the rows refused up to the end of this chunk."""
+    ``seal(report)`` runs inside the chunk's transaction after its writes (the refused rows
+    to the error file, the checkpoint); ``mark`` is where the chunk's errors start in
+    ``result.errors`` and ``failed`` the rows refused before it. Returns the rows refused up to
+    the end of this chunk."""
     try:
         with transaction.atomic():
             report = _upsert(kind, items)
-            if checkpoint is not None:
-                checkpoint(_checkpoint_after(result, report, mark, failed))
+            if seal is not None:
+                seal(report)
     except RunTakenOver:
         raise
     except DomainError as exc:
         result.errors.extend(RowError(int(i.key), "", f"not stored: {exc}") for i in items)
         report = BulkReport()
-        if checkpoint is not None:
+        if seal is not None:
             with transaction.atomic():
-                checkpoint(_checkpoint_after(result, report, mark, failed))
+                seal(report)
     except DatabaseError as exc:
         if not _maybe_a_rows_fault(exc):
             raise
-        report = _write_rows_alone(kind, items, result, checkpoint, mark, failed, exc)
+        report = _write_rows_alone(kind, items, result, seal, exc)
     result.add(report)
     return _checkpoint_after(result, BulkReport(), mark, failed).failed
 
@@ -545,9 +659,7 @@ def _write_rows_alone(
     kind: str,
     items: list[Item],
     result: ImportResult,
-    checkpoint: Callable[[ImportCheckpoint], None] | None,
-    mark: int,
-    failed: int,
+    seal: Callable[[BulkReport], None] | None,
     cause: DatabaseError,
 ) -> BulkReport:
     """The chunk again, one row at a time (a savepoint each), in one transaction, after the
@@ -575,8 +687,8 @@ def _write_rows_alone(
         if not written and len(refused) > 1:
             raise cause
         result.errors.extend(refused)
-        if checkpoint is not None:
-            checkpoint(_checkpoint_after(result, report, mark, failed))
+        if seal is not None:
+            seal(report)
     return report
 
 
@@ -610,14 +722,19 @@ def csv_export(kind: str, out: TextIO, *, raw: bool = False) -> int:
     stored, for programs. Streams with a database cursor (``iterator``), so memory stays flat
     on big tables.
     """
-    names = columns(kind)
     writer = csv.writer(out)
-    writer.writerow(names)
-    paths = ["company__number" if n == COMPANY_NUMBER else n for n in names]
-    rows = _model(kind)._default_manager.order_by("number").values_list(*paths)
+    writer.writerow(columns(kind))
     count = 0
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        cells = [_cell(v) for v in row]
+    for cells in export_rows(kind):
         writer.writerow(cells if raw else [formula_escape(c) for c in cells])
         count += 1
     return count
+
+
+def export_rows(kind: str) -> Iterator[list[str]]:
+    """Every record of ``kind`` in number order as the text of its ``columns`` (booleans as
+    true/false), as stored; streamed with a database cursor. The CSV and XLSX exports' rows."""
+    paths = ["company__number" if n == COMPANY_NUMBER else n for n in columns(kind)]
+    rows = _model(kind)._default_manager.order_by("number").values_list(*paths)
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield [_cell(v) for v in row]

@@ -12,6 +12,11 @@ A finished run makes the same file a repeat: a row of it is known by the file an
 number, so importing it again (or ``--resume`` of it) does nothing and says so
 (``AlreadyImported``), and only ``--restart`` imports every row again. One indexed query per
 import, nothing per row. An edited file is another file: all its rows are imported.
+
+A column mapping (``--map``) is part of what identifies an import: the same file read under
+another mapping is another import. A run's ``sha256`` is its key (``FileFingerprint.key``): the
+file's SHA-256 when no column is renamed (so a file in our field names is known as before),
+else the SHA-256 of the file's SHA-256 and the mapping's ``canonical`` text.
 """
 
 from __future__ import annotations
@@ -46,14 +51,23 @@ class AlreadyImported(Exception):  # noqa: N818 - an outcome, not an error: noth
 
 @dataclass(frozen=True)
 class FileFingerprint:
-    """A file's SHA-256, size in bytes and line count (one pass over its bytes)."""
+    """A file's SHA-256, size in bytes and line count (one pass over its bytes), and the
+    column mapping it is read with (``ColumnMap.canonical``, "" for none)."""
 
     sha256: str
     size: int
     lines: int
+    mapping: str = ""
+
+    @property
+    def key(self) -> str:
+        """What a run of this file under this mapping is known by (``ImportRun.sha256``)."""
+        if not self.mapping:
+            return self.sha256
+        return hashlib.sha256(f"{self.sha256}\n{self.mapping}".encode()).hexdigest()
 
 
-def file_fingerprint(path: str) -> FileFingerprint:
+def file_fingerprint(path: str, mapping: str = "") -> FileFingerprint:
     digest = hashlib.sha256()
     size = lines = 0
     with open(path, "rb") as fh:
@@ -61,14 +75,14 @@ def file_fingerprint(path: str) -> FileFingerprint:
             digest.update(block)
             size += len(block)
             lines += block.count(b"\n")
-    return FileFingerprint(digest.hexdigest(), size, lines)
+    return FileFingerprint(digest.hexdigest(), size, lines, mapping)
 
 
 def import_run_finished(kind: str, fingerprint: FileFingerprint) -> ImportRun | None:
     """The run that finished importing this file as ``kind``, when the file's latest run is
     finished (a later ``--restart`` that stopped is not: that one is to be resumed)."""
     latest = (
-        ImportRun.objects.filter(kind=kind, sha256=fingerprint.sha256, size=fingerprint.size)
+        ImportRun.objects.filter(kind=kind, sha256=fingerprint.key, size=fingerprint.size)
         .order_by("-pk")
         .first()
     )
@@ -116,7 +130,7 @@ def import_run_begin(
         raise AlreadyImported(done)
     unfinished = list(
         ImportRun.objects.filter(
-            kind=kind, sha256=fingerprint.sha256, size=fingerprint.size, status__in=UNFINISHED
+            kind=kind, sha256=fingerprint.key, size=fingerprint.size, status__in=UNFINISHED
         ).order_by("-pk")
     )
     live = next((run for run in unfinished if _is_live(run)), None)
@@ -140,7 +154,7 @@ def import_run_begin(
     run = ImportRun.objects.create(
         kind=kind,
         file_name=file_name[-500:],
-        sha256=fingerprint.sha256,
+        sha256=fingerprint.key,
         size=fingerprint.size,
         chunk_size=chunk_size,
         status=JobStatus.RUNNING,

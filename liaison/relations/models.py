@@ -225,8 +225,10 @@ class BatchJob(ResumableRun):
 
 class ImportRun(ResumableRun):
     """One CSV import (``liaison import``): the file it reads, identified by its content
-    (SHA-256 and size), and the last data row of the last committed chunk with the counts so
-    far, written in that chunk's transaction; ``--resume`` goes on after ``rows``."""
+    (SHA-256 and size; with a column mapping, ``sha256`` is that of the file's and the
+    mapping's, ``import_runs.FileFingerprint.key``), and the last data row of the last
+    committed chunk with the counts so far, written in that chunk's transaction; ``--resume``
+    goes on after ``rows``."""
 
     kind = models.CharField(max_length=20)
     file_name = models.CharField(max_length=500)
