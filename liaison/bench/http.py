@@ -1,6 +1,6 @@
 """W6 of ``liaison bench``: HTTP throughput of one contact's GET and PATCH on a real server.
 
-The bench process seeds contacts (``bench_search.seed_contacts``), makes an editor's API token,
+The bench process seeds contacts (``bench.search.seed_contacts``), makes an editor's API token,
 and starts the server ``liaison serve`` starts (gunicorn, 2 workers, access log on) on a free
 port against the same database. It then drives the server itself, from this separate process:
 ``CLIENTS`` threads, each with its own keep-alive ``http.client`` connection (gunicorn's sync
@@ -137,7 +137,7 @@ def run_http(n: int, seconds: float) -> dict[str, Any]:
     from django.db import connection
 
     from liaison.accounts.services import token_create, user_create
-    from liaison.bench_search import contact_values, percentiles, seed_contacts
+    from liaison.bench.search import contact_values, percentiles, seed_contacts
 
     seed_contacts(n)
     user_create(username="bench", password=os.urandom(16).hex(), role="editor")
