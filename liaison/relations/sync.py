@@ -113,7 +113,7 @@ def _require_transaction() -> None:
         raise RuntimeError("The synchronisation engine must run inside the caller's transaction.")
 
 
-class _Writes:
+class _PendingWrites:
     """Pending column writes, collected per model instance, flushed in the fixed order."""
 
     def __init__(self, trail: Trail | None) -> None:
@@ -148,7 +148,8 @@ class _Writes:
         from (``sync_from_linked``), or for a person its company's origin."""
         return self.origins.get(contact.pk) or origin_of(contact)
 
-    def set(self, obj: models.Model, name: str, value: Any, origin: Origin | None = None) -> bool:
+    def stage(self, obj: models.Model, name: str, value: Any, origin: Origin | None = None) -> bool:
+        """Stage ``name = value`` on ``obj`` for the flush; False if it already holds it."""
         current = getattr(obj, name)
         if current == value:
             return False
@@ -207,17 +208,17 @@ def _setup() -> MarketingSetup:
     return MarketingSetup.objects.filter(pk=1).first() or MarketingSetup(pk=1)
 
 
-def _contact_derived(contact: Contact, writes: _Writes) -> None:
+def _contact_derived(contact: Contact, pending: _PendingWrites) -> None:
     """Keep a contact's derived columns in step after the engine changed it."""
-    writes.set(contact, "search_email", contact.email.upper())
+    pending.stage(contact, "search_email", contact.email.upper())
     if contact.type == ContactType.COMPANY:
-        writes.set(contact, "company_name", contact.name)
+        pending.stage(contact, "company_name", contact.name)
 
 
 def _cascade_to_persons(
     companies: Sequence[Contact],
     previous: dict[int, dict[str, Any]],
-    writes: _Writes,
+    pending: _PendingWrites,
 ) -> list[Contact]:
     """Company -> person inheritance (R-D5): only where the person still held the old value.
 
@@ -237,48 +238,50 @@ def _cascade_to_persons(
     if not loaded:
         return []
     setup = _setup()
-    writes.register(loaded)
+    pending.register(loaded)
     # The instances of this run: a person may also be among the edited contacts.
-    persons = [cast(Contact, writes.objects[(Contact, p.pk)]) for p in loaded]
+    persons = [cast(Contact, pending.objects[(Contact, p.pk)]) for p in loaded]
     touched = []
     for person in persons:
         company = by_pk[cast(int, person.company_id)]
         old = previous[company.pk]
         new = company
-        origin = writes.origin_of(company)
-        writes.origins.setdefault(person.pk, origin)
+        origin = pending.origin_of(company)
+        pending.origins.setdefault(person.pk, origin)
         hit = False
         if new.name != old["name"]:
-            hit |= writes.set(person, "company_name", new.name)
+            hit |= pending.stage(person, "company_name", new.name)
         for name, flag in INHERITED_CODES:
             moved = getattr(new, name) != old[name]
             if getattr(setup, flag) and moved and getattr(person, name) == old[name]:
-                hit |= writes.set(person, name, getattr(new, name), origin)
+                hit |= pending.stage(person, name, getattr(new, name), origin)
         if setup.inherit_address_details and all(
             getattr(person, f) == old[f] for f in ADDRESS_IDENTITY
         ):
             for name in ADDRESS_FIELDS:
                 if getattr(new, name) != old[name]:
-                    hit |= writes.set(person, name, getattr(new, name), origin)
+                    hit |= pending.stage(person, name, getattr(new, name), origin)
         if setup.inherit_communication_details:
             for name in COMMUNICATION_FIELDS:
                 if getattr(new, name) != old[name] and getattr(person, name) == old[name]:
-                    hit |= writes.set(person, name, getattr(new, name), origin)
+                    hit |= pending.stage(person, name, getattr(new, name), origin)
         if hit:
-            writes.set(
+            pending.stage(
                 person, "phone_e164", field_rules.phone_e164(person.phone_no, person.country_code)
             )
-            writes.set(
+            pending.stage(
                 person,
                 "mobile_e164",
                 field_rules.phone_e164(person.mobile_phone_no, person.country_code),
             )
-            writes.set(person, "search_email", person.email.upper())
+            pending.stage(person, "search_email", person.email.upper())
             touched.append(person)
     return touched
 
 
-def _push(contacts: Sequence[Contact], writes: _Writes, exclude: set[tuple[str, int]]) -> None:
+def _push(
+    contacts: Sequence[Contact], pending: _PendingWrites, exclude: set[tuple[str, int]]
+) -> None:
     """Hub -> spokes: copy every ``both`` pair of each contact into its linked records."""
     by_pk = {c.pk: c for c in contacts}
     if not by_pk:
@@ -300,21 +303,21 @@ def _push(contacts: Sequence[Contact], writes: _Writes, exclude: set[tuple[str, 
         pairs = wanted[kind]
         if not pairs:
             continue
-        targets = writes.load(fmap.model, {t for _, t in pairs})
+        targets = pending.load(fmap.model, {t for _, t in pairs})
         contact_values, entity_values = _GETTERS[kind]
         for contact_id, target_id in pairs:
             contact, entity = by_pk[contact_id], targets[target_id]
             new, held = contact_values(contact), entity_values(entity)
             if new == held:  # all pairs equal: the usual case for most of a contact's links
                 continue
-            origin = writes.origin_of(contact)
+            origin = pending.origin_of(contact)
             for e_name, value, current in zip(fmap.entity_fields, new, held, strict=True):
                 if value != current:
-                    writes.set(entity, e_name, value, origin)
+                    pending.stage(entity, e_name, value, origin)
 
 
 def _echo_person_names(
-    contacts: Sequence[Contact], previous: dict[int, dict[str, Any]], writes: _Writes
+    contacts: Sequence[Contact], previous: dict[int, dict[str, Any]], pending: _PendingWrites
 ) -> None:
     """R-D10 step 3: a renamed person who is a primary contact renames the Contact text."""
     renamed = {
@@ -326,24 +329,24 @@ def _echo_person_names(
         return
     for model in (Customer, Vendor):
         pks = set(model.objects.filter(primary_contact_id__in=renamed).values_list("pk", flat=True))
-        for obj in writes.load(model, pks).values():
+        for obj in pending.load(model, pks).values():
             person = renamed[obj.primary_contact_id]  # type: ignore[attr-defined]
-            writes.set(obj, "contact", person.name, writes.origin_of(person))
+            pending.stage(obj, "contact", person.name, pending.origin_of(person))
 
 
 def _run_from_contacts(
     contacts: Sequence[Contact],
     previous: dict[int, dict[str, Any]],
-    writes: _Writes,
+    pending: _PendingWrites,
     exclude: set[tuple[str, int]],
 ) -> SyncReport:
     for contact in contacts:
-        writes.origins.setdefault(contact.pk, origin_of(contact))
-        _contact_derived(contact, writes)
-    persons = _cascade_to_persons(contacts, previous, writes)
-    _echo_person_names(contacts, previous, writes)
-    _push([*contacts, *persons], writes, exclude)
-    return writes.flush()
+        pending.origins.setdefault(contact.pk, origin_of(contact))
+        _contact_derived(contact, pending)
+    persons = _cascade_to_persons(contacts, previous, pending)
+    _echo_person_names(contacts, previous, pending)
+    _push([*contacts, *persons], pending, exclude)
+    return pending.flush()
 
 
 def sync_from_contacts(
@@ -360,9 +363,9 @@ def sync_from_contacts(
     ``trail`` when given (the caller saves it with its own rows), else saved here.
     """
     _require_transaction()
-    writes = _Writes(trail)
-    writes.register(contacts)
-    return _run_from_contacts(contacts, previous or {}, writes, set())
+    pending = _PendingWrites(trail)
+    pending.register(contacts)
+    return _run_from_contacts(contacts, previous or {}, pending, set())
 
 
 def sync_from_linked(
@@ -377,8 +380,8 @@ def sync_from_linked(
     fmap = FIELD_MAPS[kind]
     if not entities:
         return SyncReport()
-    writes = _Writes(trail)
-    writes.register(entities)
+    pending = _PendingWrites(trail)
+    pending.register(entities)
     by_pk = {e.pk: e for e in entities}
     links = dict(
         ContactBusinessRelation.objects.filter(
@@ -387,22 +390,22 @@ def sync_from_linked(
     )
     if not links:
         return SyncReport()
-    contacts: dict[int, Contact] = writes.load(Contact, set(links.values()))  # type: ignore[assignment]
+    contacts: dict[int, Contact] = pending.load(Contact, set(links.values()))  # type: ignore[assignment]
     previous = {pk: snapshot(c) for pk, c in contacts.items()}
     for entity_pk, contact_pk in links.items():
         contact, entity = contacts[contact_pk], by_pk[entity_pk]
         origin = origin_of(entity)
-        writes.origins[contact_pk] = origin
+        pending.origins[contact_pk] = origin
         for c_name, e_name in fmap.both:
-            writes.set(contact, c_name, getattr(entity, e_name), origin)
+            pending.stage(contact, c_name, getattr(entity, e_name), origin)
         if contact.type == ContactType.PERSON and contact.name != previous[contact_pk]["name"]:
             first, middle, surname = break_down_name(contact.name)
-            writes.set(contact, "first_name", first, origin)
-            writes.set(contact, "middle_name", middle, origin)
-            writes.set(contact, "surname", surname, origin)
+            pending.stage(contact, "first_name", first, origin)
+            pending.stage(contact, "middle_name", middle, origin)
+            pending.stage(contact, "surname", surname, origin)
     exclude = {(kind, pk) for pk in links}
     ordered = [contacts[pk] for pk in sorted(contacts)]
-    return _run_from_contacts(ordered, previous, writes, exclude)
+    return _run_from_contacts(ordered, previous, pending, exclude)
 
 
 def lock_contacts_for(kind: str, entity_pks: Iterable[int]) -> None:
