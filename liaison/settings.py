@@ -110,7 +110,7 @@ def _database() -> dict[str, Any]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
         # Keep a worker's connection between requests, as on PostgreSQL: opening one (PRAGMAs,
-        # Django's SQL functions) cost about 3 ms of CPU per API request under gunicorn (W6).
+        # Django's SQL functions) for each request would add CPU time to every API request.
         "CONN_MAX_AGE": 60,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy

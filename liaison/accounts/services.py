@@ -58,7 +58,7 @@ def token_authenticate(secret: str) -> ApiToken | None:
 
     Every API request pays for this, so it reads through ``core.reads`` (statements built once
     per process): the token with its user, then the user's role groups. One ORM query with the
-    roles as ``Exists`` annotations spent about 1.5 ms building its SQL, more than both take.
+    roles as ``Exists`` annotations spends longer building its SQL than both reads take to run.
     """
     found = rows_where(ApiToken, "key_hash", [_hash(secret)], related="user")
     token = found[0] if found else None

@@ -2,7 +2,7 @@
 
 The contact search (``schemas.text_search``) matches substrings: ``LIKE '%text%'`` on the upper-case
 search name and e-mail, the city, the phone as typed and the E.164 phones. A B-tree cannot serve a
-leading wildcard, so at a million contacts the search was a full scan.
+leading wildcard, so without these indexes every search reads the whole table.
 
 - PostgreSQL: one trigram GIN index per searched column (``UPPER(city)`` for the case-insensitive
   city lookup). The planner uses them for the very ``LIKE`` Django writes; finer column
@@ -37,20 +37,20 @@ FTS_TABLE = "contacts_contact_fts"
 # The columns ``text_search`` reads on contacts, in the FTS table's column order.
 COLUMNS = ("search_name", "search_email", "city", "phone_no", "phone_e164", "mobile_e164")
 TRIGRAM = 3  # the trigram tokenizer cannot match shorter text
-# Above this many candidates a query is broad: the list's own ordered scan finds its first page
-# sooner (at 1,000,000 contacts, 5,000 matches are one row in 200: about 10,000 rows scanned,
-# 10 ms) than fetching and sorting every candidate (about 3 us each).
+# Above this many candidates a query is broad: the list's own ordered scan meets its first page
+# of matches after few rows, sooner than fetching and sorting every candidate would take.
 BROAD = 5000
 
 # PostgreSQL, pieces cut across words: pg_trgm makes trigrams per word and drops the partial
 # words at the ends of a ``LIKE`` pattern, so "m sport as" asks the name index for "sport" and a
-# word starting "as" (12,486 candidates for 262 names at a million). Without separators the piece
-# is one word ("msportas") whose trigrams span the word boundaries: a trigram index on the name
+# word starting "as" (far more candidates than names). Without separators the piece is one
+# word ("msportas") whose trigrams span the word boundaries: a trigram index on the name
 # and e-mail without separators narrows such a search to about its matches (``compact_contains``).
 # The separators are ASCII spaces and punctuation, as code point ranges: the same pattern in SQL
 # (``regexp_replace``) and in Python (``compact``) whatever the database's locale, so a column
 # that contains a text also contains it compacted (``[^[:alnum:]]`` would follow the locale's
-# classes). ``regexp_replace`` costs 1.5 us a name here, ``translate`` with the 33 characters 5 us.
+# classes). ``regexp_replace`` is the cheaper of the two per name (``translate`` would need the
+# 33 characters listed).
 COMPACT_DROP = r"[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+"
 COMPACT_COLUMNS = ("search_name", "search_email")
 # One index over both columns, joined by a space (which no compact text holds, so no match spans
@@ -99,7 +99,7 @@ def sqlite_statements() -> list[str]:
         f"CREATE TRIGGER {_TRIGGERS[2]} AFTER UPDATE OF {cols} ON contacts_contact "
         f"WHEN {changed} BEGIN {delete} {insert} END",
         # Index the rows already there (and repair an index that missed writes), then merge
-        # the index into one segment: queries read each trigram's doclist once (3-4x faster).
+        # the index into one segment: queries read each trigram's doclist once, not per segment.
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')",
     ]
@@ -115,19 +115,18 @@ def install(connection: BaseDatabaseWrapper) -> None:
                     f'CREATE INDEX IF NOT EXISTS "{name}" ON "contacts_contact" '
                     f"USING gin (({expression}) gin_trgm_ops)"
                 )
-            # The planner estimates '%text%' from the column's histogram; with the default 100
-            # entries a rare name looks like 1 % of the table, and the list's ordered scan wins
-            # the estimate but reads the whole table. At 1,000,000 contacts 1,000 entries still
-            # took a 0.016 % e-mail for 0.12 % (390 ms); 3,000 tell them apart for about 3 ms
-            # more planning (10,000: up to 15 ms).
+            # The planner estimates '%text%' from the column's histogram; with the default
+            # entries a rare name looks common, and the list's ordered scan wins the estimate but
+            # reads the whole table. ``PG_STATISTICS`` entries tell rare texts apart for little
+            # more planning; many more would cost planning time on every query.
             columns = ", ".join(
                 f'ALTER COLUMN "{c}" SET STATISTICS {PG_STATISTICS}' for c in COLUMNS
             )
             cur.execute(f'ALTER TABLE "contacts_contact" {columns}')
             # ANALYZE keeps statistics of an index's expression too, and they decide as much. Not
             # more entries than the columns have: the largest target sizes the sample of the whole
-            # table (10,000 read all of it), which moved the planner's cost of the ordered scan and
-            # turned a rare phone number into a 1.6 s scan of the table.
+            # table, which moves the planner's cost of the ordered scan and can turn a rare phone
+            # number into a scan of the whole table.
             statistics = f"ALTER COLUMN 1 SET STATISTICS {PG_STATISTICS}"
             cur.execute(f'ALTER INDEX "{COMPACT_INDEX}" {statistics}')
         elif connection.vendor == "sqlite":
@@ -178,16 +177,15 @@ def compact_contains(text: str) -> Q:
     contains it holds its compact form in ``Compact()``: the compact index finds those rows and
     ``STRPOS`` decides, the same test as the ``LIKE`` (which escapes its wildcards).
 
-    Not the ``LIKE``s themselves beside the compact test: the planner also read the columns' own
-    trigram indexes and intersected them with it (the lossy candidates again: 24 of 33 ms for
-    "m sport as"), and multiplied their selectivities, taking broad texts for rare ones (a
-    bitmap of 12,500 rows instead of the ordered scan: 200 ms). It guesses a third of the rows
-    for each ``STRPOS`` test, so it sizes the result at about half the compact index's estimate.
-    With this server's default costs that moves its switch from the bitmap to the list's ordered
-    scan to about 2,000 matches, near where both take as long. ``NOT (STRPOS(...) = 0)``, kept
-    at the index's estimate, switched from about 1,100: in six interleaved runs of the
-    benchmark's 67 name pieces its p95 was 39-58 ms, this one's 32-47 ms. The ``STRPOS`` tests
-    come first: in an ordered scan's filter they spare most rows the compacting.
+    Not the ``LIKE``s themselves beside the compact test: the planner then also reads the
+    columns' own trigram indexes and intersects them with it (the lossy candidates again, where
+    most of the query's time goes), and multiplies their selectivities, taking broad texts for
+    rare ones (a bitmap of many rows instead of the ordered scan). It guesses a third of the
+    rows for each ``STRPOS`` test, so it sizes the result at about half the compact index's
+    estimate. With this server's default costs that moves its switch from the bitmap to the
+    list's ordered scan to near where both take as long; ``NOT (STRPOS(...) = 0)``, kept at the
+    index's estimate, switches too early and is slower on name pieces. The ``STRPOS`` tests come
+    first: in an ordered scan's filter they spare most rows the compacting.
     """
     packed = compact(text)
     if len(packed) < TRIGRAM or packed == text:
@@ -226,10 +224,10 @@ def candidates(texts: list[str]) -> list[int] | None:
     caller's ``LIKE``s decide), or None when the index cannot narrow the search usefully: text
     shorter than a trigram, or a broad query.
 
-    FTS5 reads every trigram's whole doclist, so a phrase costs the sum of its trigrams: at a
-    million contacts "kontakt@vikberg" takes 2-3 times as long as its word "vikberg", without
-    the trigrams of the common "kontakt@". Up to 3 words are tried first, longest first, each
-    kept unless broad; then the whole text.
+    FTS5 reads every trigram's whole doclist, so a phrase costs the sum of its trigrams:
+    "kontakt@vikberg" takes several times as long as its word "vikberg", without the trigrams
+    of the common "kontakt@". Up to 3 words are tried first, longest first, each kept unless
+    broad; then the whole text.
     """
     whole = fts_match(texts)
     if whole is None:
@@ -263,7 +261,7 @@ def fts_match(texts: list[str]) -> str | None:
 
     Trigram matching folds case (Unicode), ``LIKE`` only ASCII, so the rows found are a superset
     of those the ``LIKE``s on these columns find. One phrase over all columns, not one per
-    column: FTS5 reads a trigram's whole doclist for every phrase that holds it (4x faster).
+    column: FTS5 reads a trigram's whole doclist for every phrase that holds it.
     """
     phrases: list[str] = []
     for text in texts:

@@ -2,8 +2,8 @@
 
 A single contact edit reads six or seven rows (the contact, its persons, its linked customer,
 vendor and bank account). Through ``QuerySet`` each read builds its SQL again: at 48 columns
-per model, the compiler's select list, ordering and converters were 42 % of the edit's time
-(1,400 compilations: 1.3 s of 3.2 s in cProfile). Here the statement and the column converters
+per model, the compiler's select list, ordering and converters are a large share of the
+edit's time, paid again on every read. Here the statement and the column converters
 are built once per model and connection, and each row becomes an instance as ``Model.from_db``
 would make it (see ``_instances``). Every concrete column is read, so no field is
 deferred and touching one never costs a hidden query. ``lock`` adds ``FOR UPDATE`` where the
@@ -121,7 +121,7 @@ def _use_c_timestamptz_loader(cursor: Any) -> None:
 
     Django registers a loader of its own for ``timestamptz`` (psycopg's pure-Python one, which
     then sets the connection's time zone); a thousand rows of a record carry two thousand
-    date-times, and that parsing was 4 % of a bulk edit. psycopg's default loader is written
+    date-times, and their parsing adds up in a bulk edit. psycopg's default loader is written
     in C when its binary package is installed, as ours is; it reads the value in the session's
     time zone, and ``_select`` then sets the time zone as Django's loader does."""
     cursor.cursor.adapters.register_loader("timestamptz", _default_timestamptz_loader())
@@ -212,8 +212,8 @@ def _instances(model: type[M], db: str, attnames: tuple[str, ...], rows: Iterabl
     """Instances of ``model`` holding ``rows`` (every concrete column, in field order), loaded
     from ``db``: the state ``Model.from_db`` leaves, without running the constructor.
 
-    The constructor walks all 48 fields through their descriptors for each row (a fifth of a
-    bulk edit's engine time in cProfile). This sets the column values directly, as unpickling
+    The constructor walks all 48 fields through their descriptors for each row, a large part
+    of a bulk edit's engine time. This sets the column values directly, as unpickling
     an instance does. Other models go through ``from_db`` (see ``constructor_free``).
     """
     if not constructor_free(model):

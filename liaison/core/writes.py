@@ -1,10 +1,9 @@
 """``write_columns``: write chosen columns of many saved objects in one set-based statement.
 
 Django's ``QuerySet.bulk_update`` builds a ``CASE WHEN pk = ... THEN ...`` expression for every
-row and column, which costs about a millisecond per row in Python (1,000 customers x 4 columns:
-1.2 s on SQLite and on PostgreSQL). Writing the same plain values here takes 0.02 s on SQLite
-(one prepared UPDATE run by ``executemany``, in process) and 0.13 s on PostgreSQL (one
-``UPDATE ... FROM (VALUES ...)`` per 1,000 rows, one round trip). Like ``bulk_update`` it calls
+row and column, whose building in Python costs far more than the write. Here the same plain
+values go out as one prepared UPDATE run by ``executemany`` on SQLite (in process), and as one
+``UPDATE ... FROM unnest(...)`` on PostgreSQL (one round trip). Like ``bulk_update`` it calls
 no ``save()`` and sends no signal, and the number of statements does not grow with the rows.
 ``insert_rows`` is its counterpart for appending many new rows (the audit trail).
 """
@@ -49,7 +48,7 @@ Prepare = Callable[[Any], Any]
 def preparer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Prepare:
     """The function turning a value of ``field`` into what the driver takes, as
     ``get_db_prep_save`` does, but a plain value of the plain type passes straight through:
-    Django's chain of five calls per value was a third of a 1,000-row insert's time."""
+    Django's chain of five calls per value weighs heavily on a large insert."""
     cache: dict[models.Field[Any, Any], Prepare] = connection_cache(connection, "preparers")
     found = cache.get(field)
     if found is None:
@@ -77,7 +76,7 @@ def prepared_columns(
     a column holding only plain values of its field's plain type (read with ``map(type,
     ...)``, in C) is passed as it is, a date-time column prepares each distinct value once (an
     audit chunk's rows share one time), others go value by value through ``preparer``. Row by
-    row, a call per value was a seventh of an import's time."""
+    row, a call per value shows in an import's time."""
     prepared = []
     for field, values in zip(fields, columns, strict=True):
         target = field.target_field if type(field) is models.ForeignKey else field
@@ -178,8 +177,8 @@ def _unnest_update(
 ) -> str:
     """``UPDATE t SET c = v.c FROM unnest(%s::type[], ...) AS v(c, ..., pk) WHERE ...``: one
     array per column, whatever the number of rows. A ``VALUES`` list with a placeholder per
-    value made a statement the driver split and quoted value by value on the client (10 ms of
-    CPU per 1,000 rows of four columns, 6 ms this way) and the server parsed at its length."""
+    value makes a statement the driver splits and quotes value by value on the client (more
+    CPU than the arrays) and the server parses at its length."""
     opts = model._meta
     pk = _pk(model)
     qn = connection.ops.quote_name
@@ -230,8 +229,8 @@ def _insert(
 ) -> None:
     """SQLite: one prepared INSERT run by ``executemany``. PostgreSQL: ``COPY ... FROM STDIN``,
     the driver's fastest path (the benchmark's floor). Django's cursors bind parameters on the
-    client there, so an ``executemany`` sent one statement per row (3,000 imported customers
-    spent 4 of 7 s waiting on the server) and multi-row ``VALUES`` spent as long splitting its
+    client there, so an ``executemany`` sends one statement per row (an import would spend most
+    of its time waiting on the server) and multi-row ``VALUES`` spends as long splitting its
     placeholders in the driver. Django does not see a ``COPY``: it is logged here as a query."""
     qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in columns)
@@ -304,8 +303,8 @@ def _read_back_keys(by_key: dict[Any, models.Model], keys_by: str, db: str) -> N
 
 class Builder(Generic[M]):
     """Makes many new instances of one model faster than ``Model(**values)``: the keyword
-    path of Django's constructor looks up every field's default again for every instance (a
-    sixth of an import's time). The defaults are read once here, and each instance gets its
+    path of Django's constructor looks up every field's default again for every instance, a
+    noticeable part of an import. The defaults are read once here, and each instance gets its
     column values set directly, as ``reads._instances`` does for loaded rows (models that
     customise construction, see ``constructor_free``, go through the positional path
     ``Model.from_db`` uses). Values are given by field name; a name that is not a plain column

@@ -9,10 +9,10 @@ from types import TracebackType
 class NumbersSeen:
     """Which row of the file first gave each number, to refuse a number given twice.
 
-    A dict of a million-row file's numbers took about 110 MB: an import's peak RSS was 88 MB
-    at 100,000 rows and 196 MB at 1,000,000. Here a private temporary SQLite database (an empty
-    file name: SQLite deletes it when it is closed) holds them in its page cache of a few MB,
-    spilling to its temporary file, so memory stays flat whatever the file's length.
+    A dict of a million-row file's numbers is too large: an import's memory would grow with its
+    file. Here a private temporary SQLite database (an empty file name: SQLite deletes it when
+    it is closed) holds them in its page cache, spilling to its temporary file, so memory stays
+    flat whatever the file's length.
     """
 
     def __init__(self) -> None:

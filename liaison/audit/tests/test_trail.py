@@ -218,7 +218,7 @@ def test_a_bulk_edit_records_every_change_at_a_query_cost_that_does_not_grow() -
 def test_the_audit_trail_costs_one_query_on_a_contact_edit_with_three_links(
     hub: Contact, django_assert_max_num_queries
 ) -> None:
-    # 13 queries before the audit trail (savepoint and release included): one insert more
+    # the edit's own 13 queries (savepoint and release included), and the trail's one insert
     with django_assert_max_num_queries(14):
         contact_update(contact=hub, data={"phone_no": "+47 22 00 00 03"})
     assert AuditEntry.objects.filter(field="phone_no").count() == 4

@@ -154,7 +154,7 @@ def test_a_batch_chunk_looks_up_each_record_s_links_not_all_links() -> None:
         )
         plan = " ".join(str(row) for row in cursor.fetchall())
     # then the links are searched per customer by key (anti join / correlated subquery), not
-    # read whole into a list or hash for every chunk, whose cost grew with the links made
+    # read whole into a list or hash for every chunk, whose cost would grow with the links made
     assert "NOT EXISTS" in sql
     assert "LIST SUBQUERY" not in plan and "hashed SubPlan" not in plan
     assert [c.name for c in query] == ["Unlinked"]
