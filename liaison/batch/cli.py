@@ -2,7 +2,7 @@
 
 Both assume Django is set up. Import prints each refused row on stderr, a progress bar on
 stderr and the summary on stdout; it exits 2 when any row failed (the good rows are stored).
-An import of a named file is recorded as an ``ImportRun`` (``relations.import_runs``), so a
+An import of a named file is recorded as an ``ImportRun`` (``batch.imports.runs``), so a
 killed import can be resumed with ``--resume`` or started again with ``--restart``, and a
 finished file imported again is "already imported": nothing to do, exit 0. When the database
 or the disk fails the import stops with one ``error:`` line (cause, remedy, where it stopped,
@@ -29,21 +29,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from liaison.core.db_errors import database_error_message
-from liaison.core.errors import DomainError
-from liaison.relations.column_map import ColumnMap
-from liaison.relations.csvio import (
-    CHUNK_SIZE,
+from liaison.batch.columns import columns
+from liaison.batch.exports import csv_export
+from liaison.batch.imports.column_map import ColumnMap
+from liaison.batch.imports.error_file import ErrorFile, errors_path
+from liaison.batch.imports.pipeline import CHUNK_SIZE, csv_import
+from liaison.batch.imports.results import (
     ImportCheckpoint,
     ImportResult,
     ImportStopped,
     RejectedNotWritten,
-    columns,
-    csv_export,
-    csv_import,
 )
-from liaison.relations.error_file import ErrorFile, errors_path
-from liaison.relations.import_runs import (
+from liaison.batch.imports.runs import (
     AlreadyImported,
     Mode,
     file_fingerprint,
@@ -54,8 +51,10 @@ from liaison.relations.import_runs import (
     import_run_finished,
     import_run_position,
 )
-from liaison.relations.models import ImportRun
-from liaison.relations.xlsxio import is_xlsx, xlsx_export, xlsx_lines
+from liaison.batch.models import ImportRun
+from liaison.batch.xlsxio import is_xlsx, xlsx_export, xlsx_lines
+from liaison.core.db_errors import database_error_message
+from liaison.core.errors import DomainError
 
 KIND_ARGS = {
     "contacts": "contact",
