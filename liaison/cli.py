@@ -516,7 +516,8 @@ def _main(args_list: list[str]) -> int:
 
         return (backup_main if args_list[0] == "backup" else restore_main)(args_list[1:])
     if args_list[:1] in (["import"], ["export"]):
-        from liaison.batch.cli import export_main, import_main
+        from liaison.batch.commands.export_command import export_main
+        from liaison.batch.commands.import_command import import_main
 
         return (import_main if args_list[0] == "import" else export_main)(args_list[1:])
     if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):

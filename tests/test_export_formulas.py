@@ -18,8 +18,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.batch.cli import export_main
 from liaison.batch.columns import formula_escape, formula_unescape
+from liaison.batch.commands.export_command import export_main
 from liaison.batch.exports import csv_export
 from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from liaison.audit.models import AuditEntry
 from liaison.banking.models import BankAccount
 from liaison.banking.services import bank_account_create_from_contact
-from liaison.batch.cli import export_main, import_main
 from liaison.batch.columns import columns
+from liaison.batch.commands.export_command import export_main
+from liaison.batch.commands.import_command import import_main
 from liaison.batch.exports import csv_export
 from liaison.batch.imports.pipeline import csv_import
 from liaison.batch.imports.results import ImportResult

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from liaison.batch.cli import import_main
+from liaison.batch.commands.import_command import import_main
 from liaison.batch.errors import ImportInterrupted, RunNotResumable
 from liaison.batch.imports.pipeline import csv_import
 from liaison.batch.imports.results import ImportCheckpoint
