@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from liaison.accounts.roles import ADMIN, EDITOR, VIEWER, allows, role_of
 from liaison.accounts.services import token_authenticate
+from liaison.batch.api import router as batch_router
 from liaison.contacts.api import router as contacts_router
 from liaison.core import request_id
 from liaison.core.errors import DomainError
@@ -255,6 +256,7 @@ for _kind, _path in (
 ):
     api.add_router(f"/{_path}", record_router(_kind))
 api.add_router("", setup_router)
+api.add_router("", batch_router)
 api.add_router("/sales-documents", document_routers["sales"])
 api.add_router("/purchase-documents", document_routers["purchase"])
 api.add_router("", interactions_router)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from liaison.relations.models import BatchJob
+    from liaison.batch.models import BatchJob
 
 # sun_path holds 108 bytes on Linux (104 on the BSDs), its terminating NUL included.
 UNIX_SOCKET_PATH_MAX = 103
@@ -336,7 +336,7 @@ def _job_summary(job: BatchJob, created_before: int = 0) -> int:
 
 
 def _job_resume(pk: int) -> int:
-    from liaison.relations.jobs import job_resumable, job_resume
+    from liaison.batch.jobs import job_resumable, job_resume
 
     before = job_resumable(pk)
     print(
@@ -351,7 +351,7 @@ def _job_resume(pk: int) -> int:
 
 
 def _create_from(args: argparse.Namespace) -> int:
-    from liaison.relations.jobs import job_create, job_run, jobs_interrupted
+    from liaison.batch.jobs import job_create, job_run, jobs_interrupted
 
     kind = KIND_ARGS[args.kind]
     if args.resume:
@@ -367,11 +367,11 @@ def _create_from(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    from liaison.relations.jobs import job_interrupted, jobs_interrupted
-    from liaison.relations.models import BatchJob
+    from liaison.batch.jobs import job_interrupted, jobs_interrupted
+    from liaison.batch.selectors import job_list
 
     if args.action == "list":
-        for job in BatchJob.objects.order_by("-pk")[:20]:
+        for job in job_list(limit=20):
             status = "interrupted" if job_interrupted(job) else job.status
             print(
                 f"{job.pk:>5} {job.kind:<13} {status:<11} {job.done}/{job.total} "
@@ -516,7 +516,8 @@ def _main(args_list: list[str]) -> int:
 
         return (backup_main if args_list[0] == "backup" else restore_main)(args_list[1:])
     if args_list[:1] in (["import"], ["export"]):
-        from liaison.relations.csvio_cli import export_main, import_main
+        from liaison.batch.commands.export_command import export_main
+        from liaison.batch.commands.import_command import import_main
 
         return (import_main if args_list[0] == "import" else export_main)(args_list[1:])
     if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):

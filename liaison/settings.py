@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "liaison.purchases",
     "liaison.banking",
     "liaison.relations",
+    "liaison.batch",
     "liaison.audit",
     "liaison.interactions",
     "liaison.documents",

@@ -25,5 +25,6 @@ urlpatterns = [
     path("history/", include("liaison.audit.urls")),
     path("documents/", include("liaison.documents.urls")),
     path("interactions/", include("liaison.interactions.urls")),
+    path("", include("liaison.batch.urls")),  # before the records' "<kind_path>/" pages
     path("", include("liaison.relations.urls")),
 ]

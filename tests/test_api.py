@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from liaison.batch.models import BatchJob
 from liaison.contacts.models import Contact
-from liaison.relations.models import BatchJob
 from liaison.sales.models import Customer
 from tests.api_client import ApiClient
 

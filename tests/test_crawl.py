@@ -32,12 +32,12 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 
 from liaison.accounts.services import token_create, user_create
 from liaison.banking.services import bank_account_create_from_contact
+from liaison.batch.jobs import job_create
 from liaison.contacts.services import contact_create
 from liaison.documents.services import document_create
 from liaison.documents.sides import PURCHASE, SALES
 from liaison.interactions.services import email_send, interaction_log_manual
 from liaison.purchases.services import vendor_create_from_contact
-from liaison.relations.jobs import job_create
 from liaison.sales.services import customer_create_from_contact
 
 ROLES = (None, "viewer", "editor", "admin")

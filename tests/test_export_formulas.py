@@ -18,10 +18,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from liaison.batch.columns import formula_escape, formula_unescape
+from liaison.batch.commands.export_command import export_main
+from liaison.batch.exports import csv_export
+from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
-from liaison.relations.csvio import csv_export, csv_import, formula_escape, formula_unescape
-from liaison.relations.csvio_cli import export_main
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact, customer_update
 from tests.test_crash import CrashDatabase, _ok, crash_db  # noqa: F401 (crash_db: a fixture)

@@ -51,6 +51,8 @@ from hypothesis import strategies as st
 
 from liaison.audit.models import AuditEntry
 from liaison.banking.models import BankAccount
+from liaison.batch.bulk import contacts_bulk_update
+from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.core.errors import DomainError
@@ -58,8 +60,6 @@ from liaison.interactions.models import InteractionLogEntry
 from liaison.interactions.services import interaction_log_manual
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact, vendor_update
-from liaison.relations.bulk import contacts_bulk_update
-from liaison.relations.csvio import csv_import
 from liaison.relations.models import ContactBusinessRelation
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact, customer_update

@@ -18,15 +18,16 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from liaison.contacts.services import contact_create
-from liaison.relations.csvio import ImportResult, csv_import
-from liaison.relations.xlsxio import (
+from liaison.batch.imports.pipeline import csv_import
+from liaison.batch.imports.results import ImportResult
+from liaison.batch.xlsxio import (
     XlsxTooLarge,
     XlsxUnreadable,
     cell_text,
     xlsx_export,
     xlsx_lines,
 )
+from liaison.contacts.services import contact_create
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact
 from tests.test_crash import CrashDatabase, _ok, crash_db
@@ -246,7 +247,7 @@ def test_an_export_that_does_not_fit_in_a_sheet_is_refused_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given more customers than a sheet has rows (the limit made small: a sheet has 1,048,576)
-    monkeypatch.setattr("liaison.relations.xlsxio.MAX_ROWS", 3)
+    monkeypatch.setattr("liaison.batch.xlsxio.MAX_ROWS", 3)
     for name in ("Anne", "Bob", "Cleo"):
         _company_with_a_customer({"name": name})
     path = tmp_path / "customers.xlsx"

@@ -156,7 +156,7 @@ class Workload:
 
 
 def _run_w1(n: int, path: Path) -> None:
-    from liaison.relations.csvio import csv_import
+    from liaison.batch.imports.pipeline import csv_import
 
     with open(path, encoding="utf-8", newline="") as fh:
         result = csv_import("customer", fh, chunk_size=1000)
@@ -171,7 +171,7 @@ def _run_w2(n: int, _: object) -> None:
 
 
 def _run_w3(n: int, _: object) -> None:
-    from liaison.relations.bulk import contacts_bulk_update
+    from liaison.batch.bulk.contacts import contacts_bulk_update
 
     report = contacts_bulk_update(
         (

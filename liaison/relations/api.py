@@ -1,4 +1,4 @@
-"""REST resources for customers, vendors, bank accounts, links, setup, templates, jobs, drift.
+"""REST resources for customers, vendors, bank accounts, links, setup, templates, drift.
 
 Customers, vendors and bank accounts share one router factory, as they share one set of
 services (``relations.records``).
@@ -16,15 +16,12 @@ from liaison.core.schemas import ERRORS
 from liaison.relations import records
 from liaison.relations.checks import drift_find, drift_repair, summaries_stale
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.jobs import job_get, job_start
-from liaison.relations.models import BatchJob, BusinessRelation, ContactBusinessRelation
+from liaison.relations.models import BusinessRelation, ContactBusinessRelation
 from liaison.relations.schemas import (
     RECORD_SCHEMAS,
     BusinessRelationIn,
     BusinessRelationOut,
     DriftReportOut,
-    JobIn,
-    JobOut,
     LinkFilters,
     LinkOut,
     MarketingSetupOut,
@@ -259,25 +256,6 @@ def _template_routes(kind: str) -> None:
 
 for _kind in ("customer", "vendor"):
     _template_routes(_kind)
-
-
-@setup_router.post("/jobs", response={202: JobOut, **ERRORS})
-def start_job(request: HttpRequest, payload: JobIn, response: HttpResponse) -> Any:
-    """Start a background "create contacts from customers/vendors/bank accounts" job."""
-    job = job_start(kind=payload.kind)
-    response["Location"] = location("jobs", job.pk)
-    return Status(202, job)
-
-
-@setup_router.get("/jobs", response={200: list[JobOut], **ERRORS})
-def list_jobs(request: HttpRequest, limit: int = Query(20, ge=1, le=200)) -> Any:
-    return list(BatchJob.objects.order_by("-pk")[:limit])
-
-
-@setup_router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS})
-def get_job(request: HttpRequest, job_id: int) -> Any:
-    """A job's progress (``done`` of ``total``) and, once done, its summary."""
-    return job_get(job_id)
 
 
 @setup_router.get("/drift", response={200: DriftReportOut, **ERRORS})

@@ -69,24 +69,6 @@ class SetupCodesNotDistinct(DomainError):
     code = "business_relation_codes_not_distinct"
 
 
-class RunTakenOver(Conflict):
-    """A batch job or import was resumed by another process: this one must stop writing."""
-
-    code = "run_taken_over"
-
-
-class RunNotResumable(Conflict):
-    """The job or import asked to resume is finished, or its process is still working on it."""
-
-    code = "run_not_resumable"
-
-
-class ImportInterrupted(Conflict):
-    """The same file has an unfinished import: resume it or restart it, never both at once."""
-
-    code = "import_interrupted"
-
-
 class RecordInUse(Conflict):
     """A customer or vendor named by documents cannot be deleted."""
 

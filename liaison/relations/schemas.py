@@ -1,4 +1,4 @@
-"""API schemas of customers, vendors, bank accounts, links, setup, templates, jobs, drift."""
+"""API schemas of customers, vendors, bank accounts, links, setup, templates, drift."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from liaison.core.http import ISO_DATETIME, modified_since_q
 from liaison.core.schemas import CODE_PATTERN, StrictIn, SyncChangeOut
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.models import (
-    BatchJob,
     BusinessRelation,
     ContactBusinessRelation,
     MarketingSetup,
@@ -329,28 +328,6 @@ def template_schemas(kind: str) -> tuple[type[Schema], type[Schema], type[Schema
         },
     )
     return out, new, patch
-
-
-class JobIn(StrictIn):
-    kind: Kind
-
-
-JobOut = create_schema(
-    BatchJob,
-    name="JobOut",
-    fields=[
-        "id",
-        "kind",
-        "status",
-        "total",
-        "done",
-        "created",
-        "skipped",
-        "error",
-        "created_at",
-        "finished_at",
-    ],
-)
 
 
 class DriftOut(Schema):

@@ -1,4 +1,4 @@
-"""Pages of customers, vendors, bank accounts and batch jobs."""
+"""Pages of customers, vendors and bank accounts."""
 
 from django.urls import path
 
@@ -6,9 +6,6 @@ from liaison.relations import views
 
 app_name = "records"
 urlpatterns = [
-    path("batch/", views.batch, name="batch"),
-    path("batch/start/", views.batch_start, name="batch_start"),
-    path("batch/jobs/<int:job_id>/", views.job_view, name="job"),
     path("<str:kind_path>/", views.record_list, name="list"),
     path("<str:kind_path>/new/", views.record_new, name="new"),
     path("<str:kind_path>/<str:number>/", views.record_detail, name="detail"),

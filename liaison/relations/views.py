@@ -1,4 +1,4 @@
-"""Pages for customers, vendors and bank accounts, the batch jobs and the setup.
+"""Pages for customers, vendors and bank accounts, and the setup.
 
 Customers, vendors and bank accounts share these views as they share their services.
 """
@@ -28,10 +28,9 @@ from liaison.relations.forms import (
     record_fields,
     record_initial,
 )
-from liaison.relations.jobs import job_get, job_start
-from liaison.relations.models import BatchJob, BusinessRelation
+from liaison.relations.models import BusinessRelation
 from liaison.relations.schemas import setup_out, with_contact_number
-from liaison.relations.selectors import link_for_record, marketing_setup_get, unlinked_records
+from liaison.relations.selectors import link_for_record, marketing_setup_get
 from liaison.relations.services import (
     business_relation_create,
     contacts_create_from,
@@ -199,39 +198,6 @@ def record_create_contact(request: HttpRequest, kind_path: str, number: str) -> 
     else:
         messages.success(request, f"Contact created for {LABELS[kind].lower()} {number}.")
     return redirect("records:detail", kind_path=kind_path, number=number)
-
-
-@login_required
-def batch(request: HttpRequest) -> HttpResponse:
-    """How many records have no contact yet, and a Start button per kind."""
-    counts = [
-        (kind, LABELS[kind], path, unlinked_records(kind).count())
-        for path, kind in PATH_KINDS.items()
-    ]
-    jobs = list(BatchJob.objects.order_by("-pk")[:5])
-    return render(request, "relations/batch.html", {"counts": counts, "jobs": jobs})
-
-
-@role_required(EDITOR)
-@require_POST
-def batch_start(request: HttpRequest) -> HttpResponse:
-    """Start a background job and go to its progress page."""
-    try:
-        job = job_start(kind=request.POST.get("kind", ""))
-    except (DomainError, KeyError) as exc:
-        messages.error(
-            request, getattr(exc, "message", "Choose customers, vendors or bank accounts.")
-        )
-        return redirect("records:batch")
-    return redirect("records:job", job_id=job.pk)
-
-
-@login_required
-def job_view(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
-    """A job's live progress (htmx polls the fragment until the job ends) and its summary."""
-    job = job_get(job_id)
-    template = "relations/_job.html" if request.htmx else "relations/job.html"
-    return render(request, template, {"job": job, "label": LABELS.get(job.kind, job.kind)})
 
 
 @login_required

@@ -14,6 +14,7 @@ from liaison.audit.context import Source, acting_as
 from liaison.audit.models import AuditEntry
 from liaison.audit.selectors import audit_for
 from liaison.banking.services import bank_account_create_from_contact
+from liaison.batch.bulk import contacts_bulk_update
 from liaison.cli import main
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_renumber, contact_update
@@ -21,7 +22,6 @@ from liaison.core.errors import ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
-from liaison.relations.bulk import contacts_bulk_update
 from liaison.relations.models import MarketingSetup
 from liaison.relations.records import record_delete
 from liaison.relations.services import relation_link, relation_unlink

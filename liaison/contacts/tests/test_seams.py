@@ -9,14 +9,14 @@ import pytest
 from django.test import Client
 
 from liaison.accounts.services import user_create
+from liaison.batch.bulk import contacts_bulk_update
+from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.core.errors import DomainError
 from liaison.interactions.models import InteractionLogEntry
 from liaison.interactions.services import interaction_log_manual
 from liaison.purchases.models import Vendor, VendorTemplate
-from liaison.relations.bulk import contacts_bulk_update
-from liaison.relations.csvio import csv_import
 from liaison.relations.records import record_create_from_contact
 from liaison.sales.models import Customer
 from tests.api_client import ApiClient

@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
+from liaison.batch.bulk import contacts_bulk_update
 from liaison.contacts import search
 from liaison.contacts.models import Contact
 from liaison.contacts.schemas import text_search
 from liaison.contacts.selectors import contact_list
 from liaison.contacts.services import contact_create, contact_delete, contact_update
-from liaison.relations.bulk import contacts_bulk_update
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact, customer_update
 from tests.api_client import ApiClient

@@ -1,4 +1,5 @@
-"""Crash-safe CSV imports: one ``ImportRun`` per import of a file, so a killed import resumes.
+"""Crash-safe CSV imports: one ``ImportRun`` per import of a file, so a killed import resumes
+(claimed, checkpointed and finished as every run is: ``batch.runs``).
 
 A file is known by its content (SHA-256 and size), not by its path: a copy or a moved file is
 the same import, an edited file a new one. Each committed chunk also writes the run's last row
@@ -27,13 +28,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import F, QuerySet
-from django.utils import timezone
 
-from liaison.core.liveness import owner_gone, this_runner
-from liaison.relations.csvio import ImportCheckpoint, ImportResult
-from liaison.relations.errors import ImportInterrupted, RunNotResumable, RunTakenOver
-from liaison.relations.models import ImportRun, JobStatus
+from liaison.batch.errors import ImportInterrupted, RunNotResumable
+from liaison.batch.imports.results import ImportCheckpoint, ImportResult
+from liaison.batch.models import ImportRun, JobStatus
+from liaison.batch.runs import (
+    run_alive,
+    run_checkpoint,
+    run_claim,
+    run_fail,
+    run_finish,
+    run_owner,
+    run_retire,
+)
 
 Mode = Literal["new", "resume", "restart"]
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
@@ -89,30 +96,6 @@ def import_run_finished(kind: str, fingerprint: FileFingerprint) -> ImportRun | 
     return latest if latest is not None and latest.status == JobStatus.DONE else None
 
 
-def _owned(run_pk: int, attempt: int) -> QuerySet[ImportRun]:
-    """The run's row while ``attempt`` is still the current one (the fencing token)."""
-    return ImportRun.objects.filter(pk=run_pk, attempt=attempt)
-
-
-def _claim(run: ImportRun) -> int:
-    runner = this_runner()
-    if not _owned(run.pk, run.attempt).update(
-        status=JobStatus.RUNNING,
-        host=runner.host,
-        pid=runner.pid,
-        attempt=F("attempt") + 1,
-        heartbeat_at=timezone.now(),
-        error="",
-        finished_at=None,
-    ):
-        raise RunTakenOver(f"Import run {run.pk} was resumed by another process meanwhile.")
-    return run.attempt + 1
-
-
-def _is_live(run: ImportRun) -> bool:
-    return run.status != JobStatus.FAILED and not owner_gone(run.host, run.pid, run.heartbeat_at)
-
-
 @transaction.atomic
 def import_run_begin(
     *, kind: str, file_name: str, fingerprint: FileFingerprint, chunk_size: int, mode: Mode
@@ -133,7 +116,7 @@ def import_run_begin(
             kind=kind, sha256=fingerprint.key, size=fingerprint.size, status__in=UNFINISHED
         ).order_by("-pk")
     )
-    live = next((run for run in unfinished if _is_live(run)), None)
+    live = next((run for run in unfinished if run_alive(run)), None)
     if live is not None:
         raise RunNotResumable(
             f"{file_name} is being imported by process {live.pid} on {live.host} (import run "
@@ -141,7 +124,10 @@ def import_run_begin(
         )
     latest = unfinished[0] if unfinished else None
     if mode == "resume" and latest is not None:
-        attempt = _claim(latest)
+        attempt = run_claim(
+            latest,
+            taken_over=f"Import run {latest.pk} was resumed by another process meanwhile.",
+        )
         # Read after the claim: no earlier owner can move the run's last row any more.
         return ImportRun.objects.get(pk=latest.pk), attempt
     if mode == "new" and latest is not None and latest.rows:
@@ -150,7 +136,6 @@ def import_run_begin(
             "again with --resume to go on from there, or with --restart to import every row "
             "again (rows with a blank number would then be created twice)."
         )
-    runner = this_runner()
     run = ImportRun.objects.create(
         kind=kind,
         file_name=file_name[-500:],
@@ -158,18 +143,11 @@ def import_run_begin(
         size=fingerprint.size,
         chunk_size=chunk_size,
         status=JobStatus.RUNNING,
-        host=runner.host,
-        pid=runner.pid,
         attempt=1,
-        heartbeat_at=timezone.now(),
+        **run_owner(),
     )
     for old in unfinished:  # fenced off: a late write of their old owners would be refused
-        _owned(old.pk, old.attempt).update(
-            status=JobStatus.FAILED,
-            attempt=F("attempt") + 1,
-            error=f"Replaced by import run {run.pk}.",
-            finished_at=timezone.now(),
-        )
+        run_retire(old, error=f"Replaced by import run {run.pk}.")
     return run, 1
 
 
@@ -191,36 +169,35 @@ def import_run_checkpoint(run_pk: int, attempt: int) -> Callable[[ImportCheckpoi
     and refuses (rolling the chunk back) if another process took the run over."""
 
     def checkpoint(where: ImportCheckpoint) -> None:
-        if not _owned(run_pk, attempt).update(
+        run_checkpoint(
+            ImportRun,
+            run_pk,
+            attempt,
+            taken_over=f"Import run {run_pk} was resumed by another process: stopping.",
             rows=where.rows,
             created=where.created,
             updated=where.updated,
             unchanged=where.unchanged,
             failed=where.failed,
-            heartbeat_at=timezone.now(),
-        ):
-            raise RunTakenOver(f"Import run {run_pk} was resumed by another process: stopping.")
+        )
 
     return checkpoint
 
 
 def import_run_finish(run_pk: int, attempt: int, result: ImportResult) -> None:
     """Mark the run done with its final counts (over every attempt)."""
-    now = timezone.now()
-    _owned(run_pk, attempt).update(
-        status=JobStatus.DONE,
+    run_finish(
+        ImportRun,
+        run_pk,
+        attempt,
         rows=result.rows,
         created=result.created,
         updated=result.updated,
         unchanged=result.unchanged,
         failed=result.failed,
-        heartbeat_at=now,
-        finished_at=now,
     )
 
 
 def import_run_fail(run_pk: int, attempt: int, error: str) -> None:
     """Mark the run failed; it keeps its last committed row, so it can be resumed."""
-    _owned(run_pk, attempt).update(
-        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+    run_fail(ImportRun, run_pk, attempt, error=error[:2000])

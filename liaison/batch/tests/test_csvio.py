@@ -11,14 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from liaison.audit.models import AuditEntry
 from liaison.banking.models import BankAccount
 from liaison.banking.services import bank_account_create_from_contact
+from liaison.batch.columns import columns
+from liaison.batch.commands.export_command import export_main
+from liaison.batch.commands.import_command import import_main
+from liaison.batch.exports import csv_export
+from liaison.batch.imports.pipeline import csv_import
+from liaison.batch.imports.results import ImportResult
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
 from liaison.core.errors import ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
-from liaison.relations.csvio import ImportResult, columns, csv_export, csv_import
-from liaison.relations.csvio_cli import export_main, import_main
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create, customer_create_from_contact

@@ -1,7 +1,7 @@
 """Set-based writes of many contacts, customers, vendors or bank accounts at once.
 
-The bulk edit (``contacts_bulk_update``) and the CSV import (``relations.csvio``) share the
-chunk functions of this package, so there is one bulk implementation (design.md). A chunk costs
+The bulk edit (``contacts_bulk_update``) and the CSV import (``batch.imports.pipeline``) share
+the chunk functions of this package, so there is one bulk implementation (design.md). A chunk costs
 a fixed number of queries whatever its size: one locked lookup, one insert or column write per
 model (``bulk_create``, ``core.writes.write_columns``) and ONE engine call, where a service call
 per row would cost a save and a sync per row. Items that break a rule are reported with their
@@ -15,14 +15,14 @@ sets: no rule is restated for the faster path.
 - ``records``: ``records_upsert_chunk`` for customers, vendors and bank accounts.
 """
 
-from liaison.relations.bulk.base import BulkReport, Item, ItemError
-from liaison.relations.bulk.contacts import (
+from liaison.batch.bulk.base import BulkReport, Item, ItemError
+from liaison.batch.bulk.contacts import (
     COMPANY_NUMBER,
     CONTACT_FIELDS,
     contacts_bulk_update,
     contacts_upsert_chunk,
 )
-from liaison.relations.bulk.records import records_upsert_chunk
+from liaison.batch.bulk.records import records_upsert_chunk
 
 __all__ = [
     "COMPANY_NUMBER",

@@ -11,6 +11,21 @@ from typing import Any
 from django.db import transaction
 
 from liaison.audit.trail import Trail
+from liaison.batch.bulk.base import (
+    STAMP,
+    BulkReport,
+    Item,
+    Problem,
+    changed_columns,
+    draw,
+    nulls,
+    require_transaction,
+    restore,
+    stamp,
+    unique,
+    validate,
+    validate_changed,
+)
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.services import (
     COMPANY_NUMBER,
@@ -26,21 +41,6 @@ from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
 from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import write_columns
-from liaison.relations.bulk.base import (
-    STAMP,
-    BulkReport,
-    Item,
-    Problem,
-    changed_columns,
-    draw,
-    nulls,
-    require_transaction,
-    restore,
-    stamp,
-    unique,
-    validate,
-    validate_changed,
-)
 from liaison.relations.models import MarketingSetup
 from liaison.relations.selectors import marketing_setup_get
 from liaison.relations.sync import summaries_refresh, sync_from_contacts

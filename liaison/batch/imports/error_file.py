@@ -12,7 +12,7 @@ Written only when a row is refused, from the first one on: an error file of an e
 is then replaced. A resumed import keeps the rows its earlier attempts wrote up to the row it
 goes on after, and drops those of the chunk that was not committed (their rows are read
 again), so the error file of a resumed import is that of an uninterrupted one. The rows are
-written in the chunk's transaction before its checkpoint (``csvio.RejectedSink``) and flushed.
+written in the chunk's transaction before its checkpoint (``results.RejectedSink``) and flushed.
 
 A cell a spreadsheet would run as a formula (``= + - @``, tab, CR first) gets a quote in front,
 which the import takes off again: the import of the error file reads the value the input had.
@@ -29,8 +29,9 @@ import re
 from collections.abc import Sequence
 from typing import IO, Any
 
-from liaison.relations.column_map import ERROR_COLUMN, header_key
-from liaison.relations.csvio import FORMULA_TRIGGERS, Rejected
+from liaison.batch.columns import FORMULA_TRIGGERS
+from liaison.batch.imports.column_map import ERROR_COLUMN, header_key
+from liaison.batch.imports.results import Rejected
 
 _ROW = re.compile(r"row (\d+)\b")
 
@@ -42,7 +43,7 @@ def errors_path(path: str) -> str:
 
 def _safe(cell: str) -> str:
     """``cell`` with a quote in front when a spreadsheet would run it as a formula; the import
-    takes exactly that quote off (``csvio.formula_unescape``), giving ``cell`` back."""
+    takes exactly that quote off (``columns.formula_unescape``), giving ``cell`` back."""
     return "'" + cell if cell[:1] in FORMULA_TRIGGERS else cell
 
 

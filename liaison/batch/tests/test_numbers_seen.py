@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liaison.relations.numbers_seen import NumbersSeen
+from liaison.batch.imports.numbers_seen import NumbersSeen
 
 
 def test_a_number_given_again_names_the_row_that_gave_it_first() -> None:

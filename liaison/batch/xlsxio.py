@@ -1,6 +1,6 @@
 """Excel workbooks (.xlsx) beside CSV, for ``liaison import`` and ``liaison export``.
 
-Import goes through the very CSV import (``csvio.csv_import``): ``xlsx_lines`` reads the
+Import goes through the very CSV import (``imports.pipeline.csv_import``): ``xlsx_lines`` reads the
 first sheet with openpyxl in read-only streaming mode and gives each row as the CSV line that
 says the same, so the header check, the parsers, the per-row report, the chunks and the
 import runs (resume, and a repeat of the same file doing nothing: by the file's SHA-256) are
@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from liaison.batch.columns import columns, formula_escape
+from liaison.batch.exports import export_rows
 from liaison.core.errors import DomainError
-from liaison.relations.csvio import columns, export_rows, formula_escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -218,7 +219,7 @@ def _text_cells(sheet: WriteOnlyWorksheet) -> Callable[[str], Cell | None]:
 
 def xlsx_export(kind: str, path: str, *, raw: bool = False) -> int:
     """Write every record of ``kind`` to a new workbook at ``path`` (one sheet, the columns of
-    ``csvio.columns``, every value a text cell); returns the rows. Streams: openpyxl's
+    ``columns.columns``, every value a text cell); returns the rows. Streams: openpyxl's
     write-only workbook keeps no row in memory. ``raw`` writes every value as stored, without
     the quote before a quote-led formula character (see the module's doc).
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
-from liaison.relations.csvio import ImportCheckpoint, ImportStopped, csv_import
+from liaison.batch.imports.pipeline import csv_import
+from liaison.batch.imports.results import ImportCheckpoint, ImportStopped
 from liaison.sales.models import Customer
 
 

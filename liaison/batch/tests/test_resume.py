@@ -14,20 +14,22 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from liaison.contacts.models import Contact
-from liaison.core.liveness import owner_gone, pid_alive, this_runner
-from liaison.relations.csvio import ImportCheckpoint, csv_import
-from liaison.relations.csvio_cli import import_main
-from liaison.relations.errors import ImportInterrupted, RunNotResumable
-from liaison.relations.import_runs import file_fingerprint, import_run_begin
-from liaison.relations.jobs import (
+from liaison.batch.commands.import_command import import_main
+from liaison.batch.errors import ImportInterrupted, RunNotResumable
+from liaison.batch.imports.pipeline import csv_import
+from liaison.batch.imports.results import ImportCheckpoint
+from liaison.batch.imports.runs import file_fingerprint, import_run_begin
+from liaison.batch.jobs import (
     job_create,
     job_interrupted,
     job_resume,
     job_run,
     jobs_interrupted,
 )
-from liaison.relations.models import BatchJob, ImportRun, JobStatus, MarketingSetup
+from liaison.batch.models import BatchJob, ImportRun, JobStatus
+from liaison.contacts.models import Contact
+from liaison.core.liveness import owner_gone, pid_alive, this_runner
+from liaison.relations.models import MarketingSetup
 from liaison.relations.services import BatchResult, contacts_create_from
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create

@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from liaison.banking.models import BankAccount
 from liaison.banking.services import bank_account_create_from_contact
+from liaison.batch.bulk import contacts_bulk_update
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.core.errors import DomainError, ValidationFailed
 from liaison.core.update import snapshot
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
-from liaison.relations.bulk import contacts_bulk_update
 from liaison.relations.checks import drift_find
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact

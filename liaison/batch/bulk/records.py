@@ -11,14 +11,7 @@ from django.utils import timezone
 
 from liaison.audit.models import Source
 from liaison.audit.trail import Trail
-from liaison.core.errors import DomainError, SetupMissing
-from liaison.core.models import NoSeries
-from liaison.core.normalise import normalise_party
-from liaison.core.numbering import number_manual_check
-from liaison.core.reads import rows_where
-from liaison.core.update import refuse_unknown, snapshot
-from liaison.core.writes import Builder, insert_rows, write_columns
-from liaison.relations.bulk.base import (
+from liaison.batch.bulk.base import (
     STAMP,
     BulkReport,
     Item,
@@ -32,6 +25,13 @@ from liaison.relations.bulk.base import (
     validate,
     validate_changed,
 )
+from liaison.core.errors import DomainError, SetupMissing
+from liaison.core.models import NoSeries
+from liaison.core.normalise import normalise_party
+from liaison.core.numbering import number_manual_check
+from liaison.core.reads import rows_where
+from liaison.core.update import refuse_unknown, snapshot
+from liaison.core.writes import Builder, insert_rows, write_columns
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import contacts_create_for_records
 from liaison.relations.records import editable_fields, record_series_for

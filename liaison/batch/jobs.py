@@ -4,7 +4,8 @@ outlive a slow or vanished client; progress and the summary are stored on the jo
 Crash safety: each chunk's transaction also writes the job's cursor (``last_number``), counts
 and heartbeat, and only while the job's ``attempt`` is still this runner's. A job whose process
 died (a dead pid on this host, or a stale heartbeat) stays RUNNING, is listed as interrupted,
-and ``job_resume`` goes on after its last committed chunk (``liaison jobs resume``).
+and ``job_resume`` goes on after its last committed chunk (``liaison jobs resume``). The
+claim, checkpoint, liveness and finish are those of every run (``batch.runs``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,21 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
-from django.db.models import F, QuerySet
-from django.utils import timezone
 
 from liaison.audit.context import Source, acting, current_actor
-from liaison.core.errors import NotFound
-from liaison.core.liveness import owner_gone, this_runner
-from liaison.relations.errors import RunNotResumable, RunTakenOver
-from liaison.relations.models import BatchJob, JobStatus
+from liaison.batch.errors import RunNotResumable, RunTakenOver
+from liaison.batch.models import BatchJob, JobStatus
+from liaison.batch.runs import (
+    AT_WORK,
+    run_alive,
+    run_checkpoint,
+    run_claim,
+    run_fail,
+    run_finish,
+    run_interrupted,
+    run_owner,
+)
+from liaison.batch.selectors import job_get
 from liaison.relations.selectors import relation_code_required
 from liaison.relations.services import BatchResult, contacts_create_from
 
@@ -39,20 +47,26 @@ def job_run(
     only one gets it. A failure is recorded on the job and logged; the job is returned.
     """
     job = job_get(job_pk)
-    mine = _claim(job, job.attempt if attempt is None else attempt)
+    mine = run_claim(
+        job,
+        attempt=attempt,
+        taken_over=f"Job {job.pk} was started or resumed by another process meanwhile.",
+    )
     job = job_get(job_pk)  # the cursor read after the claim: no earlier owner can move it now
 
     def checkpoint(result: BatchResult) -> None:
         # In the chunk's transaction: the cursor commits with the chunk's contacts or not at all.
-        if not _owned(job_pk, mine).update(
+        run_checkpoint(
+            BatchJob,
+            job_pk,
+            mine,
+            taken_over=f"Job {job_pk} was resumed by another process: this one stops.",
             total=result.total,
             done=result.done,
             created=result.created,
             skipped=result.skipped,
             last_number=result.last_number,
-            heartbeat_at=timezone.now(),
-        ):
-            raise RunTakenOver(f"Job {job_pk} was resumed by another process: this one stops.")
+        )
 
     resume = BatchResult(kind=job.kind, created=job.created, last_number=job.last_number)
     try:
@@ -68,55 +82,29 @@ def job_run(
         return job_get(job_pk)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, then logged
         log.exception("batch job %s failed", job_pk)
-        _owned(job_pk, mine).update(
-            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
-        )
+        run_fail(BatchJob, job_pk, mine, error=str(exc))
         return job_get(job_pk)
-    now = timezone.now()
-    _owned(job_pk, mine).update(
-        status=JobStatus.DONE,
+    run_finish(
+        BatchJob,
+        job_pk,
+        mine,
         created=result.created,
         skipped=result.skipped,
         done=result.done,
         total=result.done,
         last_number=result.last_number,
-        heartbeat_at=now,
-        finished_at=now,
     )
     return job_get(job_pk)
 
 
-def _owned(job_pk: int, attempt: int) -> QuerySet[BatchJob]:
-    """The job's row while ``attempt`` is still the current one (the fencing token)."""
-    return BatchJob.objects.filter(pk=job_pk, attempt=attempt)
-
-
-def _claim(job: BatchJob, attempt: int) -> int:
-    """Make this process the job's runner; returns its attempt, or raises if another won."""
-    runner = this_runner()
-    if not _owned(job.pk, attempt).update(
-        status=JobStatus.RUNNING,
-        host=runner.host,
-        pid=runner.pid,
-        attempt=F("attempt") + 1,
-        heartbeat_at=timezone.now(),
-        error="",
-        finished_at=None,
-    ):
-        raise RunTakenOver(f"Job {job.pk} was started or resumed by another process meanwhile.")
-    return attempt + 1
-
-
 def job_interrupted(job: BatchJob) -> bool:
     """A queued or running job whose process is gone (dead pid here, or a stale heartbeat)."""
-    return job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and owner_gone(
-        job.host, job.pid, job.heartbeat_at
-    )
+    return run_interrupted(job)
 
 
 def jobs_interrupted(kind: str | None = None) -> list[BatchJob]:
     """Interrupted jobs, oldest first (of ``kind`` when given)."""
-    unfinished = BatchJob.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+    unfinished = BatchJob.objects.filter(status__in=AT_WORK)
     if kind is not None:
         unfinished = unfinished.filter(kind=kind)
     return [job for job in unfinished.order_by("pk") if job_interrupted(job)]
@@ -138,7 +126,7 @@ def job_resumable(pk: int) -> BatchJob:
     job = job_get(pk)
     if job.status == JobStatus.DONE:
         raise RunNotResumable(f"Job {pk} is done: nothing to resume.")
-    if job.status != JobStatus.FAILED and not job_interrupted(job):
+    if run_alive(job):
         raise RunNotResumable(
             f"Job {pk} is still running (process {job.pid} on {job.host}, last chunk at "
             f"{job.heartbeat_at:%Y-%m-%d %H:%M:%S}): wait for it, or stop that process first."
@@ -149,14 +137,7 @@ def job_resumable(pk: int) -> BatchJob:
 def job_create(*, kind: str, chunk_size: int = 1000) -> BatchJob:
     """A queued job owned by this process until a runner claims it (E-2 checked first)."""
     relation_code_required(kind)
-    runner = this_runner()
-    return BatchJob.objects.create(
-        kind=kind,
-        chunk_size=chunk_size,
-        host=runner.host,
-        pid=runner.pid,
-        heartbeat_at=timezone.now(),
-    )
+    return BatchJob.objects.create(kind=kind, chunk_size=chunk_size, **run_owner())
 
 
 def _run_in_thread(job_pk: int) -> None:
@@ -192,12 +173,4 @@ def job_start(*, kind: str) -> BatchJob:
         transaction.on_commit(inline)
     else:
         transaction.on_commit(lambda: _run_in_thread(job.pk))
-    return job
-
-
-def job_get(pk: int) -> BatchJob:
-    """A job by id, or E-10."""
-    job = BatchJob.objects.filter(pk=pk).first()
-    if job is None:
-        raise NotFound(f"Job {pk} does not exist.")
     return job

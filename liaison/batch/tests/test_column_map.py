@@ -10,19 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from liaison.contacts.models import Contact
-from liaison.core.errors import ValidationFailed
-from liaison.relations.column_map import ColumnMap
-from liaison.relations.csvio import (
+from liaison.batch.columns import columns
+from liaison.batch.imports.column_map import ColumnMap
+from liaison.batch.imports.error_file import ErrorFile, errors_path
+from liaison.batch.imports.pipeline import csv_import
+from liaison.batch.imports.results import (
     ImportCheckpoint,
     ImportResult,
     ImportStopped,
     RejectedNotWritten,
-    columns,
-    csv_import,
 )
-from liaison.relations.error_file import ErrorFile, errors_path
-from liaison.relations.import_runs import file_fingerprint
+from liaison.batch.imports.runs import file_fingerprint
+from liaison.contacts.models import Contact
+from liaison.core.errors import ValidationFailed
 from liaison.sales.models import Customer
 
 FRENCH = (

@@ -1,0 +1,1 @@
+"""Import of CSV and XLSX files: reading, the chunked pipeline, column maps, error files, runs."""
