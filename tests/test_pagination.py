@@ -1,4 +1,5 @@
-"""Keyset pagination (``core/pagination.py``): every shape walks each row once, ties included."""
+"""Keyset pagination (``core/pagination.py``) on contacts: every shape walks each row once, ties
+included (here, not in core/tests: core imports no other app, its tests neither)."""
 
 from __future__ import annotations
 
