@@ -1,9 +1,7 @@
-"""Helpers the web views share: service errors onto forms, sync messages, keyset pages."""
+"""Helpers the web views share: roles, service errors onto forms, sync messages, 404s."""
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import page_not_found
 from django_htmx.middleware import HtmxDetails
@@ -54,10 +51,6 @@ def require_role_for_post(request: HttpRequest, needed: str) -> None:
         raise PermissionDenied(f"Changing this needs the {needed} role.")
 
 
-SORTS = {"number": "number", "name": "search_name", "city": "city"}
-PAGE_SIZE = 50
-
-
 def errors_onto_form(form: forms.Form, exc: DomainError) -> None:
     """Put a service error on the form: next to its field when it names one, else on top."""
     placed = False
@@ -85,47 +78,6 @@ def changed_data(form: forms.Form, initial: dict[str, Any]) -> dict[str, Any]:
         for name, value in form.cleaned_data.items()
         if name in initial and value != initial[name]
     }
-
-
-def _encode(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
-
-
-def _decode(cursor: str) -> list[Any] | None:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return values if isinstance(values, list) and len(values) == 2 else None
-
-
-def keyset_page(
-    qs: QuerySet[Any], *, sort: str, descending: bool, cursor: str | None
-) -> tuple[list[Any], str | None]:
-    """A page ordered by (sort column, number), continuing after ``cursor``.
-
-    Keyset pagination stays fast on a million rows where OFFSET would not.
-    """
-    column = SORTS.get(sort, "number")
-    if cursor and (after := _decode(cursor)) is not None:
-        value, number = after
-        op = "lt" if descending else "gt"
-        if column == "number":
-            qs = qs.filter(**{f"number__{op}": number})
-        else:
-            qs = qs.filter(
-                Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"number__{op}": number})
-            )
-    order = [f"-{column}", "-number"] if descending else [column, "number"]
-    if column == "number":
-        order = order[:1]
-    rows = list(qs.order_by(*order)[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    if not more or not rows:
-        return rows, None
-    last = rows[-1]
-    return rows, _encode([getattr(last, column), last.number])
 
 
 class NotFoundMiddleware:

@@ -8,22 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from liaison.audit.schemas import AuditPage
-from liaison.audit.selectors import audit_for, audit_page
-from liaison.core.errors import ValidationFailed
-from liaison.core.http import decode_cursor, encode_cursor
+from liaison.audit.selectors import audit_for
+from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
-
-
-def _before(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    key = decode_cursor(cursor)
-    if not (key.isascii() and key.isdigit() and len(key) <= 18):
-        raise ValidationFailed(
-            "The cursor is not valid: use the next_cursor of a previous page.",
-            fields={"cursor": ["Not a cursor this API issued."]},
-        )
-    return int(key)
 
 
 def history_route(router: Router, entity: str) -> None:
@@ -45,5 +32,5 @@ def history_route(router: Router, entity: str) -> None:
         """Who changed what and when, newest first; ``source`` says whether a user,
         synchronisation (``origin_*`` names the record it came from), an import, a batch job
         or the system made the change."""
-        items, nxt = audit_page(audit_for(entity, number), before=_before(cursor), limit=limit)
-        return {"items": items, "next_cursor": encode_cursor(str(nxt)) if nxt else None}
+        items, nxt = page(audit_for(entity, number), cursor=cursor, limit=limit, key="-id")
+        return {"items": items, "next_cursor": nxt}

@@ -19,7 +19,6 @@ MODELS: dict[str, type[models.Model]] = {
     Entity.VENDOR: Vendor,
     Entity.BANK_ACCOUNT: BankAccount,
 }
-CARD_LIMIT = 50  # entries a card shows before its "more" link
 
 
 def audit_for_record(record: models.Model) -> QuerySet[AuditEntry]:
@@ -37,16 +36,3 @@ def audit_for(entity: str, number: str) -> QuerySet[AuditEntry]:
     if not entries.exists():
         raise NotFound(f"{Entity(entity).label} {number} does not exist and has no history.")
     return entries
-
-
-def audit_page(
-    entries: QuerySet[AuditEntry], *, before: int | None = None, limit: int = CARD_LIMIT
-) -> tuple[list[AuditEntry], int | None]:
-    """Up to ``limit`` entries older than the entry ``before`` (newest first), and the key to
-    ask for the next page with (None on the last page). Keyset on the key: no OFFSET."""
-    if before is not None:
-        entries = entries.filter(pk__lt=before)
-    rows = list(entries[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (rows[-1].pk if more and rows else None)

@@ -7,7 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from liaison.audit.models import Entity
-from liaison.audit.selectors import audit_for, audit_page
+from liaison.audit.selectors import audit_for
+from liaison.core.pagination import page_before
 from liaison.webutils import HtmxHttpRequest
 
 PATHS = {
@@ -25,7 +26,7 @@ def history(request: HtmxHttpRequest, kind_path: str, number: str) -> HttpRespon
         raise Http404("No such list.")
     entity = PATHS[kind_path]
     before = request.GET.get("before", "")
-    entries, nxt = audit_page(
+    entries, nxt = page_before(
         audit_for(entity, number), before=int(before) if before.isdigit() else None
     )
     context = {

@@ -180,7 +180,7 @@ def run_search(n: int, count: int) -> dict[str, Any]:
 
     from liaison.contacts.schemas import ContactFilters
     from liaison.contacts.selectors import contact_list
-    from liaison.core.http import page
+    from liaison.core.pagination import page
 
     started = time.perf_counter()
     seed_contacts(n)

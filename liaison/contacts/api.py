@@ -16,7 +16,8 @@ from liaison.contacts.schemas import (
 )
 from liaison.contacts.selectors import contact_get, contact_list, persons_of
 from liaison.contacts.services import contact_create, contact_delete, contact_update
-from liaison.core.http import etag, expected_version, location, page
+from liaison.core.http import etag, expected_version, location
+from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
 from liaison.documents.services import contact_record_create, contact_record_link
 from liaison.relations.schemas import (
@@ -48,7 +49,7 @@ def list_contacts(
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     """Contacts in number order, filtered; keyset pagination with ``next_cursor``."""
-    items, nxt = page(filters.filter(contact_list()), cursor=cursor, limit=limit)
+    items, nxt = page(contact_list(filters), cursor=cursor, limit=limit)
     return {"items": items, "next_cursor": nxt}
 
 
@@ -106,7 +107,7 @@ def list_persons(
 @router.get("/{number}/links", response={200: list[LinkOut], **ERRORS})
 def list_contact_links(request: HttpRequest, number: str) -> Any:
     """The contact's business relations, linked records included."""
-    return list(links_of_contact(contact_get(number)).select_related("contact"))
+    return list(links_of_contact(contact_get(number)))
 
 
 @router.post("/{number}/link", response={200: LinkResultOut, **ERRORS})

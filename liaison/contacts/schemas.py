@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from ninja import Field, FilterSchema
 from ninja.orm import create_schema
 
 from liaison.contacts.models import Contact
-from liaison.contacts.search import candidates, compact_contains
+from liaison.contacts.search import text_search
 from liaison.contacts.services import EDITABLE
-from liaison.core.fields import phone_digits
 from liaison.core.http import ISO_DATETIME, modified_since_q
 from liaison.core.schemas import CODE_PATTERN, StrictIn, SyncChangeOut
 
@@ -102,41 +98,3 @@ class ContactFilters(FilterSchema):
 
     def filter_q(self, value: str | None) -> Q:
         return text_search(value)
-
-
-def text_search(value: str | None, *, has_search_email: bool = True) -> Q:
-    """One search box: name, phone in any format (its digits), e-mail or city.
-
-    Contacts keep an upper-case e-mail column for search; records match e-mail case-insensitively.
-    ``has_search_email`` means the contacts table, which has search indexes (``search.py``).
-    """
-    if not value or not value.strip():
-        return Q()
-    text = value.strip()
-    if has_search_email and connection.vendor == "postgresql":
-        # Name or e-mail: pieces cut across words go through the compact index (``search.py``).
-        query = compact_contains(text.upper()) | Q(city__icontains=text)
-    else:
-        query = Q(search_name__contains=text.upper()) | Q(city__icontains=text)
-        if has_search_email:
-            query |= Q(search_email__contains=text.upper())
-        else:
-            query |= Q(email__icontains=text)
-    query |= Q(phone_no__contains=text)
-    digits = phone_digits(text)
-    if len(digits) >= 4:
-        query |= Q(phone_e164__contains=digits) | Q(mobile_e164__contains=digits)
-        query |= Q(phone_e164__endswith=digits.lstrip("0"))
-    if has_search_email and connection.vendor == "sqlite":
-        # Contacts on SQLite: the FTS5 trigram index narrows the rows, the LIKEs above decide.
-        # ASCII case is folded alike by LIKE and by the index, so one phrase serves both the
-        # upper-case columns and city/phone; other scripts keep the text as typed too.
-        texts = [text.upper()] if text.isascii() else [text.upper(), text]
-        if len(digits) >= 4:
-            # Holding ``digits`` implies holding it without leading zeros (the endswith).
-            texts.append(digits.lstrip("0"))
-        ids = candidates(texts)
-        if ids is not None:
-            # The ids as one JSON parameter: the index is read once, not again in the query.
-            query = Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])) & query
-    return query

@@ -1,6 +1,6 @@
 """Search indexes of contacts: pg_trgm GIN indexes on PostgreSQL, an FTS5 trigram table on SQLite.
 
-The contact search (``schemas.text_search``) matches substrings: ``LIKE '%text%'`` on the upper-case
+The contact search (``text_search``) matches substrings: ``LIKE '%text%'`` on the upper-case
 search name and e-mail, the city, the phone as typed and the E.164 phones. A B-tree cannot serve a
 leading wildcard, so without these indexes every search reads the whole table.
 
@@ -26,12 +26,17 @@ a SQLite table (and so drops its triggers) for some schema changes: a later migr
 
 from __future__ import annotations
 
+import json
 import re
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Func, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import Contains, GreaterThan
+
+from liaison.core.fields import phone_digits
 
 FTS_TABLE = "contacts_contact_fts"
 # The columns ``text_search`` reads on contacts, in the FTS table's column order.
@@ -271,3 +276,41 @@ def fts_match(texts: list[str]) -> str | None:
         if phrase not in phrases:
             phrases.append(phrase)
     return " OR ".join(phrases) if phrases else None
+
+
+def text_search(value: str | None, *, has_search_email: bool = True) -> Q:
+    """One search box: name, phone in any format (its digits), e-mail or city.
+
+    Contacts keep an upper-case e-mail column for search; records match e-mail case-insensitively.
+    ``has_search_email`` means the contacts table, which has search indexes (``search.py``).
+    """
+    if not value or not value.strip():
+        return Q()
+    text = value.strip()
+    if has_search_email and connection.vendor == "postgresql":
+        # Name or e-mail: pieces cut across words go through the compact index (``search.py``).
+        query = compact_contains(text.upper()) | Q(city__icontains=text)
+    else:
+        query = Q(search_name__contains=text.upper()) | Q(city__icontains=text)
+        if has_search_email:
+            query |= Q(search_email__contains=text.upper())
+        else:
+            query |= Q(email__icontains=text)
+    query |= Q(phone_no__contains=text)
+    digits = phone_digits(text)
+    if len(digits) >= 4:
+        query |= Q(phone_e164__contains=digits) | Q(mobile_e164__contains=digits)
+        query |= Q(phone_e164__endswith=digits.lstrip("0"))
+    if has_search_email and connection.vendor == "sqlite":
+        # Contacts on SQLite: the FTS5 trigram index narrows the rows, the LIKEs above decide.
+        # ASCII case is folded alike by LIKE and by the index, so one phrase serves both the
+        # upper-case columns and city/phone; other scripts keep the text as typed too.
+        texts = [text.upper()] if text.isascii() else [text.upper(), text]
+        if len(digits) >= 4:
+            # Holding ``digits`` implies holding it without leading zeros (the endswith).
+            texts.append(digits.lstrip("0"))
+        ids = candidates(texts)
+        if ids is not None:
+            # The ids as one JSON parameter: the index is read once, not again in the query.
+            query = Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])) & query
+    return query

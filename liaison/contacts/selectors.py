@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from liaison.contacts.models import Contact
 from liaison.core.errors import NotFound
 from liaison.core.reads import rows_where
+
+if TYPE_CHECKING:
+    from liaison.contacts.schemas import ContactFilters
 
 
 def contact_get(number: str) -> Contact:
@@ -21,9 +26,11 @@ def contact_get(number: str) -> Contact:
     return found[0]
 
 
-def contact_list() -> QuerySet[Contact]:
-    """All contacts in number order."""
-    return Contact.objects.order_by("number")
+def contact_list(filters: ContactFilters | None = None) -> QuerySet[Contact]:
+    """Contacts in number order, narrowed by ``filters`` (one definition for the API's list and
+    the web list)."""
+    contacts = Contact.objects.order_by("number")
+    return filters.filter(contacts) if filters is not None else contacts
 
 
 def persons_of(company: Contact) -> QuerySet[Contact]:

@@ -11,18 +11,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.roles import EDITOR
-from liaison.audit.selectors import audit_for_record, audit_page
+from liaison.audit.selectors import audit_for_record
 from liaison.contacts.forms import ContactForm, contact_initial
-from liaison.contacts.schemas import text_search
+from liaison.contacts.schemas import ContactFilters
 from liaison.contacts.selectors import contact_get, contact_list, persons_of
 from liaison.contacts.services import contact_create, contact_delete, contact_update
 from liaison.core.errors import DomainError, StaleVersion
+from liaison.core.pagination import keyset_page, page_before
 from liaison.documents.selectors import CONTACT_BUTTONS, contact_documents
 from liaison.documents.services import contact_record_create, contact_record_link
 from liaison.interactions.selectors import interaction_template_list, timeline_for
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.records import record_get
-from liaison.relations.selectors import links_of_contact, unlinked_records
+from liaison.relations.selectors import links_of_contact, template_list, unlinked_records
 from liaison.relations.services import relation_unlink
 from liaison.relations.templates import TEMPLATE_MODELS
 from liaison.webutils import (
@@ -30,7 +31,6 @@ from liaison.webutils import (
     announce_sync,
     changed_data,
     errors_onto_form,
-    keyset_page,
     role_required,
 )
 
@@ -46,12 +46,10 @@ def contact_list_view(request: HtmxHttpRequest) -> HttpResponse:
     relation = request.GET.get("relation", "")
     sort = request.GET.get("sort", "number")
     descending = request.GET.get("dir") == "desc"
-    qs = contact_list().filter(text_search(q))
-    if kind:
-        qs = qs.filter(type=kind)
-    if relation:
-        qs = qs.filter(business_relation_summary=relation)
-    rows, nxt = keyset_page(qs, sort=sort, descending=descending, cursor=request.GET.get("after"))
+    filters = ContactFilters.model_validate({"type": kind, "business_relation": relation, "q": q})
+    rows, nxt = keyset_page(
+        contact_list(filters), sort=sort, descending=descending, cursor=request.GET.get("after")
+    )
     context = {
         "rows": rows,
         "next": nxt,
@@ -73,7 +71,7 @@ def contact_detail(request: HttpRequest, number: str) -> HttpResponse:
     contact = contact_get(number)
     links = list(links_of_contact(contact))
     linked = {link.link_to_table for link in links}
-    entries, more = audit_page(audit_for_record(contact))
+    entries, more = page_before(audit_for_record(contact))
     context = {
         "contact": contact,
         "entries": entries,
@@ -83,9 +81,7 @@ def contact_detail(request: HttpRequest, number: str) -> HttpResponse:
         "links": links,
         "missing_kinds": [(k, label) for k, label in KINDS.items() if k not in linked],
         "persons": list(persons_of(contact)) if contact.is_company else [],
-        "templates": {
-            k: list(m._default_manager.order_by("code")) for k, m in TEMPLATE_MODELS.items()
-        },
+        "templates": {kind: list(template_list(kind)) for kind in TEMPLATE_MODELS},
         "kinds": KINDS,
         "kind_paths": KIND_PATHS,
         "document_buttons": CONTACT_BUTTONS,
@@ -214,7 +210,7 @@ def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpRespon
             request, f"Linked with {KINDS[kind].lower()} {request.POST.get('number')}", report
         )
         return redirect("contacts:detail", number=number)
-    candidates = list(unlinked_records(kind).filter(text_search(q, has_search_email=False))[:20])
+    candidates = list(unlinked_records(kind, search=q)[:20])
     chosen = None
     comparison = []
     if request.GET.get("number"):

@@ -1,21 +1,16 @@
-"""HTTP helpers shared by the API routers: ETags, If-Match, cursor pagination."""
+"""HTTP helpers shared by the API routers: Location, ETags, If-Match, ``modified_since``."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import UTC, datetime, time
-from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from liaison.core.errors import ValidationFailed
-
-MAX_LIMIT = 500
 
 
 def location(*parts: object) -> str:
@@ -62,38 +57,3 @@ def modified_since_q(value: str | None) -> Q:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
     return Q(modified_at__gte=moment)
-
-
-def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    try:
-        key = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
-        if not key:
-            raise ValueError("empty cursor")
-        return key.decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed(
-            "The cursor is not valid: use the next_cursor of a previous page.",
-            fields={"cursor": ["Not a cursor this API issued."]},
-        ) from exc
-
-
-def page(
-    qs: QuerySet[Any], *, cursor: str | None, limit: int, key: str = "number"
-) -> tuple[list[Any], str | None]:
-    """Keyset pagination on a unique key: the items after ``cursor`` and the next cursor."""
-    if cursor:
-        value = decode_cursor(cursor)
-        if key == "id" and not value.isdigit():
-            raise ValidationFailed(
-                "The cursor is not valid: use the next_cursor of a previous page.",
-                fields={"cursor": ["Not a cursor this API issued."]},
-            )
-        qs = qs.filter(**{f"{key}__gt": value})
-    items = list(qs.order_by(key)[: limit + 1])
-    more = len(items) > limit
-    items = items[:limit]
-    return items, (encode_cursor(str(getattr(items[-1], key))) if more and items else None)

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from liaison.contacts.selectors import contact_get
-from liaison.core.http import etag, expected_version, location, page
+from liaison.core.http import etag, expected_version, location
+from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS, Problem
 from liaison.documents.pdf import document_pdf
 from liaison.documents.schemas import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from liaison.core.errors import NotFound
 from liaison.documents.models import CompanyInformation, DocumentSetup
@@ -35,6 +35,24 @@ def document_list(
             | Q(**{f"{side.bill}_contact__number": contact_number})
         )
     return docs
+
+
+def document_list_with_totals(
+    side: Side, *, document_type: str = "", status: str = ""
+) -> QuerySet[Any]:
+    """The list page's documents, newest first, each with its ``total_amount``."""
+    docs = document_list(side, document_type=document_type, status=status)
+    return docs.annotate(total_amount=Sum("lines__line_amount")).order_by("-id")
+
+
+def document_lines(header: Any) -> list[Any]:
+    """A document's lines in line order (prefetched by ``document_list``)."""
+    return list(header.lines.all())
+
+
+def templates_for_side(side: Side) -> QuerySet[Any]:
+    """The templates a document of ``side`` may name (customer or vendor), in code order."""
+    return side.template_model._default_manager.order_by("code")
 
 
 def document_get(side: Side, number: str) -> Any:

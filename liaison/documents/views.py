@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,7 +20,13 @@ from liaison.documents.forms import (
     LineForm,
 )
 from liaison.documents.pdf import document_pdf
-from liaison.documents.selectors import company_information_get, document_get, document_list
+from liaison.documents.selectors import (
+    company_information_get,
+    document_get,
+    document_lines,
+    document_list_with_totals,
+    templates_for_side,
+)
 from liaison.documents.services import (
     document_create,
     document_delete,
@@ -67,10 +72,7 @@ def document_list_view(request: HttpRequest, side: str) -> HttpResponse:
     s = _side(side)
     kind = request.GET.get("type", "")
     status = request.GET.get("status", "")
-    docs = document_list(s, document_type=kind, status=status).annotate(
-        total_amount=Sum("lines__line_amount")
-    )
-    docs = docs.order_by("-id")[:200]
+    docs = document_list_with_totals(s, document_type=kind, status=status)[:200]
     context = {
         "side": s,
         "docs": docs,
@@ -91,7 +93,7 @@ def document_detail(request: HttpRequest, side: str, number: str) -> HttpRespons
 
 
 def _detail_context(side: Side, header: Any, form: LineForm | None = None) -> dict[str, Any]:
-    lines = list(header.lines.all())
+    lines = document_lines(header)
     return {
         "side": side,
         "doc": header,
@@ -109,7 +111,7 @@ def _detail_context(side: Side, header: Any, form: LineForm | None = None) -> di
             "email": getattr(header, f"{side.party}_email"),
         },
         "record_path": "customers" if side.kind == "customer" else "vendors",
-        "template_choices": list(side.template_model._default_manager.order_by("code")),
+        "template_choices": list(templates_for_side(side)),
         "form": form or LineForm(),
         "email_form": EmailForm(),
         "entries": list(interaction_list(document_number=header.number)[:20]),

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from liaison.contacts.selectors import contact_get
-from liaison.core.http import etag, expected_version, location, page
+from liaison.core.http import etag, expected_version, location
+from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS, Problem
 from liaison.interactions.schemas import (
     ContactEmailIn,
@@ -31,7 +32,6 @@ from liaison.interactions.selectors import (
     interaction_setup_get,
     interaction_template_get,
     interaction_template_list,
-    timeline_for,
 )
 from liaison.interactions.services import (
     email_retry,
@@ -78,16 +78,12 @@ def list_interactions(
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     """Interaction log entries in entry order."""
-    if contact:
-        entries = timeline_for(contact_get(contact))
-        entries = entries.filter(document_number=document) if document else entries
-    else:
-        entries = interaction_list(
-            contact_number=logged_under or "", document_number=document or ""
-        )
-    items, nxt = page(
-        entries.select_related("contact", "contact_company"), cursor=cursor, limit=limit, key="id"
+    entries = interaction_list(
+        contact=contact_get(contact) if contact else None,
+        contact_number=logged_under or "",
+        document_number=document or "",
     )
+    items, nxt = page(entries, cursor=cursor, limit=limit, key="id")
     return {"items": items, "next_cursor": nxt}
 
 
@@ -148,12 +144,7 @@ def list_emails(
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     """The outbox: every e-mail Liaison sent or tried to send."""
-    items, nxt = page(
-        email_list(status=status or "").select_related("contact"),
-        cursor=cursor,
-        limit=limit,
-        key="id",
-    )
+    items, nxt = page(email_list(status=status or ""), cursor=cursor, limit=limit, key="id")
     return {"items": items, "next_cursor": nxt}
 
 

@@ -46,12 +46,18 @@ def timeline_for(contact: Contact) -> QuerySet[InteractionLogEntry]:
 
 
 def interaction_list(
-    *, contact_number: str = "", document_number: str = ""
+    *, contact: Contact | None = None, contact_number: str = "", document_number: str = ""
 ) -> QuerySet[InteractionLogEntry]:
-    """Entries filtered by the number they were logged under, kept after a contact is deleted."""
-    entries = InteractionLogEntry.objects.select_related("email").order_by("-id")
-    if contact_number:
-        entries = entries.filter(contact_number=contact_number)
+    """Entries of ``contact``'s timeline, or else filtered by the number they were logged
+    under (kept after a contact is deleted); of one document when ``document_number`` names
+    it. Each with its contact and company."""
+    if contact is not None:
+        entries = timeline_for(contact)
+    else:
+        entries = InteractionLogEntry.objects.select_related("email").order_by("-id")
+        if contact_number:
+            entries = entries.filter(contact_number=contact_number)
+    entries = entries.select_related("contact", "contact_company")
     if document_number:
         entries = entries.filter(document_number=document_number)
     return entries
@@ -72,5 +78,6 @@ def email_get(pk: int) -> OutgoingEmail:
 
 
 def email_list(*, status: str = "") -> QuerySet[OutgoingEmail]:
-    emails = OutgoingEmail.objects.defer("attachment").order_by("-id")
+    """The outbox, newest first, each e-mail with its contact."""
+    emails = OutgoingEmail.objects.defer("attachment").select_related("contact").order_by("-id")
     return emails.filter(status=status) if status else emails

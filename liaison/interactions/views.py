@@ -70,5 +70,5 @@ def email_view(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def outbox_view(request: HttpRequest) -> HttpResponse:
     """Every e-mail sent or tried, newest first, with failures and their reasons."""
-    emails = email_list(status=request.GET.get("status", "")).select_related("contact")[:200]
+    emails = email_list(status=request.GET.get("status", ""))[:200]
     return render(request, "interactions/outbox.html", {"emails": emails, "section": "emails"})

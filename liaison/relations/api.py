@@ -10,13 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from liaison.audit.api import history_route
-from liaison.core.http import etag, expected_version, location, page
-from liaison.core.models import NoSeries
+from liaison.core.http import etag, expected_version, location
+from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
 from liaison.relations import records
 from liaison.relations.checks import drift_find, drift_repair, summaries_stale
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.models import BusinessRelation, ContactBusinessRelation
 from liaison.relations.schemas import (
     RECORD_SCHEMAS,
     BusinessRelationIn,
@@ -34,7 +33,14 @@ from liaison.relations.schemas import (
     template_schemas,
     with_contact_number,
 )
-from liaison.relations.selectors import marketing_setup_get
+from liaison.relations.selectors import (
+    business_relation_get,
+    business_relation_list,
+    link_list,
+    marketing_setup_get,
+    no_series_list,
+    template_list,
+)
 from liaison.relations.services import (
     business_relation_create,
     contacts_create_from,
@@ -152,7 +158,7 @@ def update_marketing_setup(
 
 @setup_router.get("/business-relations", response={200: list[BusinessRelationOut], **ERRORS})
 def list_business_relations(request: HttpRequest) -> Any:
-    return list(BusinessRelation.objects.order_by("code"))
+    return list(business_relation_list())
 
 
 @setup_router.post("/business-relations", response={201: BusinessRelationOut, **ERRORS})
@@ -166,17 +172,8 @@ def create_business_relation(
 
 @setup_router.delete("/business-relations/{code}", response={204: None, **ERRORS})
 def delete_business_relation(request: HttpRequest, code: str) -> Any:
-    business_relation_delete(relation=_relation(code))
+    business_relation_delete(relation=business_relation_get(code))
     return Status(204, None)
-
-
-def _relation(code: str) -> BusinessRelation:
-    from liaison.core.errors import NotFound
-
-    found = BusinessRelation.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound(f"Business relation {code} does not exist.")
-    return found
 
 
 @setup_router.get("/links", response={200: list[LinkOut], **ERRORS})
@@ -186,15 +183,12 @@ def list_links(
     limit: int = Query(100, ge=1, le=500),
 ) -> Any:
     """Link rows (contact business relations), filtered by contact or kind."""
-    qs = ContactBusinessRelation.objects.select_related(
-        "contact", "business_relation", "customer", "vendor", "bank_account"
-    ).order_by("pk")
-    return list(filters.filter(qs)[:limit])
+    return list(link_list(filters)[:limit])
 
 
 @setup_router.get("/number-series", response={200: list[NoSeriesOut], **ERRORS})
 def list_number_series(request: HttpRequest) -> Any:
-    return list(NoSeries.objects.prefetch_related("lines").order_by("code"))
+    return list(no_series_list())
 
 
 @setup_router.post("/number-series", response={201: NoSeriesOut, **ERRORS})
@@ -212,9 +206,7 @@ def _template_routes(kind: str) -> None:
         path, response={200: list[out], **ERRORS}, operation_id=f"list_{kind}_templates"
     )
     def list_templates(request: HttpRequest) -> Any:
-        from liaison.relations.templates import TEMPLATE_MODELS
-
-        return list(TEMPLATE_MODELS[kind]._default_manager.select_related("no_series"))
+        return list(template_list(kind))
 
     @setup_router.post(path, response={201: out, **ERRORS}, operation_id=f"create_{kind}_template")
     def create_template(request: HttpRequest, payload: new, response: HttpResponse) -> Any:

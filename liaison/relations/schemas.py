@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Q, Subquery
 from ninja import Field, FilterSchema, Schema
 from ninja.orm import create_schema
 
-from liaison.contacts.schemas import text_search
+from liaison.contacts.search import text_search
 from liaison.core.http import ISO_DATETIME, modified_since_q
 from liaison.core.schemas import CODE_PATTERN, StrictIn, SyncChangeOut
 from liaison.relations.fieldmaps import FIELD_MAPS

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from liaison.contacts.models import Contact
+from liaison.contacts.search import text_search
+from liaison.core.errors import NotFound
+from liaison.core.models import NoSeries
 from liaison.relations.errors import RelationCodeMissing
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.models import (
@@ -15,6 +19,10 @@ from liaison.relations.models import (
     LinkToTable,
     MarketingSetup,
 )
+from liaison.relations.templates import TEMPLATE_MODELS
+
+if TYPE_CHECKING:
+    from liaison.relations.schemas import LinkFilters
 
 KIND_SETUP_FIELD = {
     "customer": "bus_rel_code_for_customers",
@@ -78,13 +86,14 @@ def links_of_contact(contact: Contact) -> QuerySet[ContactBusinessRelation]:
     """A contact's link rows with their targets, in business relation code order."""
     return (
         ContactBusinessRelation.objects.filter(contact=contact)
-        .select_related("business_relation", "customer", "vendor", "bank_account")
+        .select_related("contact", "business_relation", "customer", "vendor", "bank_account")
         .order_by("business_relation__code")
     )
 
 
-def unlinked_records(kind: str) -> QuerySet:
-    """Records of ``kind`` without a contact link, in number order (R-I2, R-I3).
+def unlinked_records(kind: str, *, search: str = "") -> QuerySet:
+    """Records of ``kind`` without a contact link, in number order (R-I2, R-I3), matching
+    ``search`` (the contact search box's rules) when one is given.
 
     ``NOT EXISTS``, one index lookup per record read, not ``NOT IN (links)``: both databases
     build the whole list of linked keys for a ``NOT IN`` on every query, so a batch job's
@@ -93,4 +102,36 @@ def unlinked_records(kind: str) -> QuerySet:
     """
     model = FIELD_MAPS[kind].model
     linked = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: OuterRef("pk")})
-    return model._default_manager.filter(~Exists(linked)).order_by("number")
+    records = model._default_manager.filter(~Exists(linked)).order_by("number")
+    return records.filter(text_search(search, has_search_email=False)) if search else records
+
+
+def link_list(filters: LinkFilters) -> QuerySet[ContactBusinessRelation]:
+    """Link rows with their contact, code and target, in key order, narrowed by ``filters``."""
+    links = ContactBusinessRelation.objects.select_related(
+        "contact", "business_relation", "customer", "vendor", "bank_account"
+    ).order_by("pk")
+    return filters.filter(links)
+
+
+def business_relation_list() -> QuerySet[BusinessRelation]:
+    """The business relation codes, in code order."""
+    return BusinessRelation.objects.order_by("code")
+
+
+def business_relation_get(code: str) -> BusinessRelation:
+    """The business relation with this code, or E-10."""
+    found = BusinessRelation.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(f"Business relation {code} does not exist.")
+    return found
+
+
+def no_series_list() -> QuerySet[NoSeries]:
+    """The number series with their lines, in code order."""
+    return NoSeries.objects.prefetch_related("lines").order_by("code")
+
+
+def template_list(kind: str) -> QuerySet[Any]:
+    """The customer or vendor templates (``kind``) with their number series, in code order."""
+    return TEMPLATE_MODELS[kind]._default_manager.select_related("no_series").order_by("code")

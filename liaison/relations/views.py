@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.roles import ADMIN, EDITOR
-from liaison.audit.selectors import audit_for_record, audit_page
-from liaison.contacts.schemas import text_search
+from liaison.audit.selectors import audit_for_record
+from liaison.contacts.search import text_search
 from liaison.core.errors import DomainError, StaleVersion
-from liaison.core.models import NoSeries
+from liaison.core.pagination import keyset_page, page_before
 from liaison.relations import records
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.forms import (
@@ -28,21 +28,24 @@ from liaison.relations.forms import (
     record_fields,
     record_initial,
 )
-from liaison.relations.models import BusinessRelation
 from liaison.relations.schemas import setup_out, with_contact_number
-from liaison.relations.selectors import link_for_record, marketing_setup_get
+from liaison.relations.selectors import (
+    business_relation_list,
+    link_for_record,
+    marketing_setup_get,
+    no_series_list,
+    template_list,
+)
 from liaison.relations.services import (
     business_relation_create,
     contacts_create_from,
     marketing_setup_update,
 )
-from liaison.relations.templates import TEMPLATE_MODELS
 from liaison.webutils import (
     HtmxHttpRequest,
     announce_sync,
     changed_data,
     errors_onto_form,
-    keyset_page,
     require_role_for_post,
     role_required,
 )
@@ -88,7 +91,7 @@ def record_detail(request: HttpRequest, kind_path: str, number: str) -> HttpResp
     record = records.record_get(kind, number)
     link = link_for_record(kind, record.pk)
     fields = [(name.replace("_", " "), getattr(record, name)) for name in record_fields(kind)]
-    entries, more = audit_page(audit_for_record(record))
+    entries, more = page_before(audit_for_record(record))
     return render(
         request,
         "relations/record_detail.html",
@@ -205,15 +208,14 @@ def setup_index(request: HttpRequest) -> HttpResponse:
     """Marketing setup, business relations, number series and templates (admins change it)."""
     require_role_for_post(request, ADMIN)
     setup = marketing_setup_get()
+    relations = list(business_relation_list())
+    series = list(no_series_list())
+    templates = {kind: list(template_list(kind)) for kind in ("customer", "vendor")}
     choices = {
-        "bus_rel_code_for_customers": list(BusinessRelation.objects.values_list("code", flat=True)),
-        "contact_nos": list(NoSeries.objects.values_list("code", flat=True)),
-        "default_customer_template_company": list(
-            TEMPLATE_MODELS["customer"]._default_manager.values_list("code", flat=True)
-        ),
-        "default_vendor_template": list(
-            TEMPLATE_MODELS["vendor"]._default_manager.values_list("code", flat=True)
-        ),
+        "bus_rel_code_for_customers": [relation.code for relation in relations],
+        "contact_nos": [s.code for s in series],
+        "default_customer_template_company": [t.code for t in templates["customer"]],
+        "default_vendor_template": [t.code for t in templates["vendor"]],
     }
     choices["bus_rel_code_for_vendors"] = choices["bus_rel_code_for_bank_accounts"] = choices[
         "bus_rel_code_for_customers"
@@ -234,14 +236,11 @@ def setup_index(request: HttpRequest) -> HttpResponse:
         "code_fields": [form[name] for name in SETUP_CODES],
         "flag_fields": [form[name] for name in form.fields if name not in SETUP_CODES],
         "relation_form": relation_form,
-        "relations": list(BusinessRelation.objects.order_by("code")),
-        "series": list(NoSeries.objects.prefetch_related("lines").order_by("code")),
+        "relations": relations,
+        "series": series,
         "templates": [
-            (label, list(m._default_manager.order_by("code")))
-            for label, m in (
-                ("Customer templates", TEMPLATE_MODELS["customer"]),
-                ("Vendor templates", TEMPLATE_MODELS["vendor"]),
-            )
+            ("Customer templates", templates["customer"]),
+            ("Vendor templates", templates["vendor"]),
         ],
     }
     return render(request, "relations/setup.html", context)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from liaison.batch.bulk import contacts_bulk_update
 from liaison.contacts import search
 from liaison.contacts.models import Contact
-from liaison.contacts.schemas import text_search
+from liaison.contacts.search import text_search
 from liaison.contacts.selectors import contact_list
 from liaison.contacts.services import contact_create, contact_delete, contact_update
 from liaison.sales.models import Customer
