@@ -149,7 +149,7 @@ def test_an_unlink_racing_a_delete_of_the_same_contact_does_not_deadlock() -> No
             try:
                 job()
                 outcomes[name] = "done"
-            except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            except Exception as exc:  # the outcome is what the test checks
                 outcomes[name] = exc
             finally:
                 connections.close_all()

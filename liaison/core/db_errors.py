@@ -29,7 +29,7 @@ def translated(text: str) -> str:
         from django.utils.translation import gettext
 
         return gettext(text)
-    except Exception:  # noqa: BLE001 - translation must never hide the error being reported
+    except Exception:  # translation must never hide the error being reported
         return text
 
 
@@ -194,7 +194,7 @@ def _database_label() -> str:
         from django.conf import settings
 
         db: dict[str, Any] = settings.DATABASES["default"]
-    except Exception:  # noqa: BLE001 - settings that cannot load still leave an error to name
+    except Exception:  # settings that cannot load still leave an error to name
         return _("(the configured database)")
     if str(db.get("ENGINE", "")).endswith("sqlite3"):
         return str(db.get("NAME", ""))

@@ -200,7 +200,7 @@ def _instant(value: Any) -> datetime:
 
 def test_insert_values_refuses_rows_that_do_not_match_the_columns() -> None:
     (series,) = NoSeries.objects.bulk_create([NoSeries(code="BAD")])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rows of 3 values for 2 columns"):
         insert_values(NoSeriesLine, ("series_id", "starting_no"), [(series.pk, "B1", "x")])
     assert not NoSeriesLine.objects.filter(series=series).exists()
 

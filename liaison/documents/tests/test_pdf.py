@@ -48,6 +48,6 @@ def test_names_outside_latin_1_do_not_break_printing(company: Contact) -> None:
         side=SALES,
         document_type="quote",
         contact=company,
-        lines=[{"description": "Łódź – 東京 delivery", "unit_price": Decimal(1)}],
+        lines=[{"description": "Łódź \u2013 東京 delivery", "unit_price": Decimal(1)}],
     )
     assert document_print(header=quote).startswith(b"%PDF")

@@ -215,7 +215,7 @@ def test_emailing_a_quote_attaches_its_pdf_and_logs_it(
     assert email.status == "sent"
     (message,) = mail.outbox
     assert message.to == ["info@alpine.example.com"]
-    name, content, mimetype = message.attachments[0]
+    name, content, _mimetype = message.attachments[0]
     assert name == f"{quote.number}.pdf" and content.startswith(b"%PDF")
     entry = InteractionLogEntry.objects.get()
     assert entry.document_type == "sales_quote" and entry.correspondence_type == "email"

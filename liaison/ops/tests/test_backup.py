@@ -179,7 +179,7 @@ def test_backup_keeps_an_existing_file_unless_asked_to_overwrite(tmp_path: Path)
     backup = tmp_path / "liaison.backup"
     backup.write_text("an older backup")
     # when a backup is made to it
-    with pytest.raises(BackupFileExists, match="already exists.*--overwrite"):
+    with pytest.raises(BackupFileExists, match=r"already exists.*--overwrite"):
         backup_create(backup)
     # then the file is untouched and nothing is left behind
     assert backup.read_text() == "an older backup"
@@ -205,7 +205,7 @@ def test_restore_refuses_to_replace_data_unless_forced(tmp_path: Path) -> None:
     backup_create(backup)
     contact_create(data={"name": "Made after the backup"})
     # when the backup is restored without force
-    with pytest.raises(RestoreTargetNotEmpty, match="already holds data.*--force") as refused:
+    with pytest.raises(RestoreTargetNotEmpty, match=r"already holds data.*--force") as refused:
         backup_restore(backup)
     # then nothing was replaced
     assert refused.value.code == "restore_target_not_empty"
@@ -280,7 +280,7 @@ def test_pg_dump_failure_is_reported_with_its_message_and_leaves_no_file(
     out = tmp_path / "out"
     out.mkdir()
     # when a backup is made
-    with pytest.raises(BackupError, match="pg_dump failed \\(exit status 1\\).*disk on fire"):
+    with pytest.raises(BackupError, match=r"pg_dump failed \(exit status 1\).*disk on fire"):
         backup_create(out / "liaison.backup")
     # then neither the backup nor its temporary file is left
     assert list(out.iterdir()) == []

@@ -113,7 +113,7 @@ def test_a_mapping_file_holds_one_pair_a_line_with_an_optional_heading() -> None
         ("Téléphone", "phone_no"),
         ("Courriel, pro", "email"),
     )
-    with pytest.raises(ValidationFailed, match="m.csv, line 2: 3 cells"):
+    with pytest.raises(ValidationFailed, match=r"m\.csv, line 2: 3 cells"):
         ColumnMap.read(io.StringIO("Nom,name\nA,b,c\n"), "m.csv")
 
 

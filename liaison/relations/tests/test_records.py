@@ -104,7 +104,7 @@ def test_blank_relation_code_creates_no_contact_and_no_error() -> None:
 def test_blank_contact_series_aborts_the_customer_insert() -> None:
     MarketingSetup.objects.filter(pk=1).update(contact_nos=None)
     before = _counts()
-    with pytest.raises(SetupMissing, match="Contact Nos."):
+    with pytest.raises(SetupMissing, match=r"Contact Nos\."):
         customer_create(data={"name": "Nobody"})
     assert _counts() == before
 
@@ -172,7 +172,7 @@ def test_create_customer_from_contact_applies_template_and_copies_shared_fields_
     # given a template that fills a shared field the contact left blank
     CustomerTemplate.objects.filter(code="CUST-COMPANY").update(currency_code="NOK")
     # when
-    customer, report = customer_create_from_contact(contact=company)
+    customer, _report = customer_create_from_contact(contact=company)
     # then
     company.refresh_from_db()
     assert customer.payment_terms_code == "14 DAYS" and customer.payment_method_code == "BANK"
