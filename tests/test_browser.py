@@ -89,7 +89,8 @@ def test_link_with_an_existing_customer(page) -> None:
     page.get_by_role("button", name="Link").click()
     expect(page.locator(".messages")).to_contain_text(f"Linked with customer {customer.number}")
     contact.refresh_from_db()
-    assert contact.city == "Seattle" and contact.name == "Northwind Traders"
+    assert contact.city == "Seattle"
+    assert contact.name == "Northwind Traders"
 
 
 def test_batch_create_contacts_from_customers(page) -> None:

@@ -58,7 +58,8 @@ def test_deleting_a_record_named_by_documents_from_its_card_shows_why_and_keeps_
     body = response.content.decode()
     assert response.status_code == 409
     assert "cannot be deleted: 1 document(s) still name it" in body
-    assert "was not deleted" in body and 'class="danger"' not in body
+    assert "was not deleted" in body
+    assert 'class="danger"' not in body
     assert model._default_manager.filter(pk=record.pk).exists()
     assert ContactBusinessRelation.objects.filter(
         contact=company, link_to_table=model.__name__.lower()
@@ -101,7 +102,8 @@ def test_linking_a_contact_deleted_meanwhile_is_refused_as_not_found(company: Co
     contact_delete(contact=company)
     with pytest.raises(NotFound) as caught:
         relation_link(contact=company, kind="customer", number=customer.number)
-    assert caught.value.code == "not_found" and company.number in caught.value.message
+    assert caught.value.code == "not_found"
+    assert company.number in caught.value.message
     assert not ContactBusinessRelation.objects.filter(contact_id=company.pk).exists()
 
 

@@ -60,7 +60,8 @@ def test_api_permission_matrix() -> None:
             status = _call(api.client, method, path, {})
             allowed = ROLES.index(role) >= ROLES.index(needed)
             assert (status == 403) != allowed, (role, method, path, status)
-            assert status != 401 and status < 500, (role, method, path, status)
+            assert status != 401, (role, method, path, status)
+            assert status < 500, (role, method, path, status)
         status = _call(read_only_admin.client, method, path, {})
         assert (status == 403) == (needed != "viewer"), ("read-only", method, path, status)
 
@@ -123,7 +124,8 @@ def test_page_permission_matrix(role: str | None, client: Client) -> None:
     for method, url, needed in PAGES:
         response = getattr(client, method)(url)
         if role is None:
-            assert response.status_code == 302 and "/login/" in response["Location"], url
+            assert response.status_code == 302, url
+            assert "/login/" in response["Location"], url
             continue
         allowed = ROLES.index(role) >= ROLES.index(needed)
         assert (response.status_code == 403) != allowed, (role, method, url, response.status_code)

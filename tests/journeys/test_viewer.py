@@ -76,7 +76,8 @@ def test_a_viewer_sees_no_action_it_may_not_take(page, api, sign_in_as) -> None:
         "/customers/C00010/delete/",
     ):
         response = viewer.goto(path)
-        assert response is not None and response.status == 403, path
+        assert response is not None, path
+        assert response.status == 403, path
     csrf = next(c["value"] for c in viewer.context.cookies() if c["name"] == "csrftoken")
     for path in (
         "/contacts/CT000001/unlink/customer/",

@@ -172,7 +172,8 @@ def test_renumbering_keeps_the_history_with_the_record(hub: Contact) -> None:
     contact_renumber(contact=hub, number="KEEP-1")
     # then
     history = list(audit_for("contact", "KEEP-1"))
-    assert history[0].action == "rename" and (history[0].old, history[0].new) == (
+    assert history[0].action == "rename"
+    assert (history[0].old, history[0].new) == (
         hub.number,
         "KEEP-1",
     )

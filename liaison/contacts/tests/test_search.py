@@ -136,7 +136,8 @@ def test_a_broad_search_finds_the_same_rows(
     narrow = found("nordlys")
     monkeypatch.setattr(search, "BROAD", 2)
     # when / then
-    assert found("nordlys") == narrow and len(narrow) == 4
+    assert found("nordlys") == narrow
+    assert len(narrow) == 4
     assert found("+47 77 60 12 34") == [nordlys.number]
 
 

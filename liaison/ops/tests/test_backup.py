@@ -98,7 +98,8 @@ def test_sqlite_file_round_trip_through_the_commands_restores_every_row(tmp_path
     # then a restore over the changed data is refused without --force
     refused = _step(live, "restore", str(backup))
     assert refused.returncode == 2
-    assert "[restore_target_not_empty]" in refused.stderr and "--force" in refused.stderr
+    assert "[restore_target_not_empty]" in refused.stderr
+    assert "--force" in refused.stderr
     # when it is forced
     restored = _ok(_step(live, "restore", str(backup), "--force"))
     # then every table holds exactly the rows it held at the backup
@@ -123,7 +124,8 @@ def test_sqlite_backup_taken_while_another_process_writes_is_consistent(tmp_path
         text=True,
     )
     try:
-        assert writer.stdout is not None and writer.stdout.readline().strip() == WRITER_READY
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == WRITER_READY
         # when two backups are taken while it writes
         backups = [tmp_path / f"backup-{i}.sqlite3" for i in range(2)]
         for backup in backups:
@@ -144,7 +146,8 @@ def test_sqlite_backup_taken_while_another_process_writes_is_consistent(tmp_path
                 "JOIN relations_contactbusinessrelation r ON r.customer_id = s.id "
                 "JOIN contacts_contact c ON c.id = r.contact_id ORDER BY s.id"
             ).fetchall()
-        assert pairs and all(customer == contact for _, customer, contact in pairs)
+        assert pairs
+        assert all(customer == contact for _, customer, contact in pairs)
         edited_phones.add(pairs[0][1])  # the writer edits the first linked customer
     # and the backups caught the writer at different moments
     assert len(edited_phones) > 1
@@ -195,7 +198,8 @@ def test_backup_creates_missing_folders(tmp_path: Path) -> None:
     backup = tmp_path / "backups" / "2024" / "liaison.backup"
     info = backup_create(backup)
     # then they are created and the summary names the file
-    assert backup.is_file() and info.size == backup.stat().st_size
+    assert backup.is_file()
+    assert info.size == backup.stat().st_size
     assert str(backup) in info.summary()
 
 
