@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.contacts.models import Contact
 from liaison.relations.models import BatchJob
@@ -16,10 +19,11 @@ def api() -> ApiClient:
     return ApiClient()
 
 
-def _contact(api: ApiClient, **data: object) -> dict:
+def _contact(api: ApiClient, **data: object) -> dict[str, Any]:
     response = api.post("/contacts", {"name": "Alpine Ski House", "country_code": "NO", **data})
     assert response.status_code == 201, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_every_endpoint_requires_authentication() -> None:
@@ -214,7 +218,9 @@ def test_create_contact_from_record(api: ApiClient) -> None:
 
 
 def test_batch_job_runs_in_the_background_and_reports(
-    api: ApiClient, settings, django_capture_on_commit_callbacks
+    api: ApiClient,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.LIAISON_JOBS_INLINE = True
     api.patch("/marketing-setup", {"bus_rel_code_for_customers": ""})
@@ -328,7 +334,7 @@ def test_text_with_nul_characters_is_refused_on_every_backend(api: ApiClient) ->
 
 
 def test_reading_a_contact_with_a_token_costs_three_queries(
-    company: Contact, django_assert_num_queries
+    company: Contact, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # given: the token with its user in one query, the user's roles in one, the contact in one
     # (statements built once per process: three cheap reads cost less than one compiled query)

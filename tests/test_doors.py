@@ -21,7 +21,7 @@ from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_delete
 from liaison.core.errors import NotFound
 from liaison.documents.services import document_create
-from liaison.documents.sides import PURCHASE, SALES
+from liaison.documents.sides import PURCHASE, SALES, Side
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
 from liaison.relations.models import ContactBusinessRelation
@@ -48,10 +48,15 @@ def web(client: Client) -> Client:
     ],
 )
 def test_deleting_a_record_named_by_documents_from_its_card_shows_why_and_keeps_it(
-    web: Client, company: Contact, path: str, side: object, create: Callable, model: type[Model]
+    web: Client,
+    company: Contact,
+    path: str,
+    side: Side,
+    create: Callable[..., tuple[Any, Any]],
+    model: type[Model],
 ) -> None:
     record, _ = create(contact=company)
-    document_create(side=side, document_type="order", contact=company)  # type: ignore[arg-type]
+    document_create(side=side, document_type="order", contact=company)
     # when the user confirms the delete on the card
     response = web.post(f"/{path}/{record.number}/delete/")
     # then the page says why, offers no delete, and nothing changed

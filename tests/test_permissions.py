@@ -38,13 +38,15 @@ def _needed(method: str, path: str) -> str:
 def _call(client: Client, method: str, path: str, headers: dict[str, str]) -> int:
     call = getattr(client, method)
     if method in SAFE or method == "delete":
-        return call(path, headers=headers).status_code
-    return call(
+        status: int = call(path, headers=headers).status_code
+        return status
+    status = call(
         path,
         data=json.dumps({}),
         content_type="application/json",
         headers=headers,
     ).status_code
+    return status
 
 
 def test_api_permission_matrix() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
@@ -164,7 +165,9 @@ def test_new_customer_creates_its_contact(web: Client) -> None:
 
 
 def test_batch_page_starts_a_job_and_shows_the_summary(
-    web: Client, settings, django_capture_on_commit_callbacks
+    web: Client,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.LIAISON_JOBS_INLINE = True
     MarketingSetup.objects.update(bus_rel_code_for_customers=None)
@@ -193,7 +196,7 @@ def test_setup_refuses_a_shared_relation_code(web: Client) -> None:
 
 
 def test_lists_and_cards_have_a_fixed_query_budget(
-    web: Client, company: Contact, django_assert_max_num_queries
+    web: Client, company: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # given enough rows and persons that an N+1 would show
     from liaison.banking.services import bank_account_create_from_contact

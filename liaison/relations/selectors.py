@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -37,7 +38,8 @@ def marketing_setup_get() -> MarketingSetup:
 def relation_code_for(kind: str, setup: MarketingSetup | None = None) -> BusinessRelation | None:
     """The business relation code that switches synchronisation on for ``kind`` (R-A1)."""
     setup = setup or marketing_setup_get()
-    return getattr(setup, KIND_SETUP_FIELD[kind])
+    code: BusinessRelation | None = getattr(setup, KIND_SETUP_FIELD[kind])
+    return code
 
 
 def relation_code_required(kind: str, setup: MarketingSetup | None = None) -> BusinessRelation:
@@ -83,7 +85,7 @@ def links_of_contact(contact: Contact) -> QuerySet[ContactBusinessRelation]:
     )
 
 
-def unlinked_records(kind: str) -> QuerySet:
+def unlinked_records(kind: str) -> QuerySet[Any]:
     """Records of ``kind`` without a contact link, in number order (R-I2, R-I3).
 
     ``NOT EXISTS``, one index lookup per record read, not ``NOT IN (links)``: both databases

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.accounts.services import user_create
 from liaison.audit.context import Source, acting_as
@@ -222,7 +223,7 @@ def test_a_bulk_edit_records_every_change_at_a_query_cost_that_does_not_grow() -
 
 
 def test_the_audit_trail_costs_one_query_on_a_contact_edit_with_three_links(
-    hub: Contact, django_assert_max_num_queries
+    hub: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # 13 queries before the audit trail (savepoint and release included): one insert more
     with django_assert_max_num_queries(14):
@@ -244,7 +245,9 @@ def test_an_import_is_recorded_with_source_import(hub: Contact, tmp_path: Path) 
 
 
 def test_a_batch_job_from_the_web_is_recorded_as_the_users_batch(
-    client: Client, settings, django_capture_on_commit_callbacks
+    client: Client,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     # given a customer without a contact
     settings.LIAISON_JOBS_INLINE = True

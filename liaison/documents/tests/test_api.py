@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytest_django import Settings
 
 from liaison.contacts.models import Contact
 from liaison.documents.models import SalesHeader
@@ -123,7 +124,7 @@ def test_interaction_log_has_no_edit_or_delete(api: ApiClient, company: Contact)
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_email_gives_502_and_stays_in_the_outbox(
-    api: ApiClient, company: Contact, settings
+    api: ApiClient, company: Contact, settings: Settings
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2

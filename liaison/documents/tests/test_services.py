@@ -19,7 +19,7 @@ from liaison.documents.services import (
     document_release,
     document_reopen,
 )
-from liaison.documents.sides import PURCHASE, SALES
+from liaison.documents.sides import PURCHASE, SALES, Side
 from liaison.interactions.models import InteractionLogEntry
 from liaison.interactions.services import interaction_setup_update
 from liaison.purchases.models import Vendor
@@ -115,7 +115,7 @@ def test_quote_for_unlinked_person_is_a_prospect_quote_with_company_data(
     ],
 )
 def test_order_for_unlinked_contact_is_refused_and_stores_nothing(
-    company: Contact, side, document_type: str, code: str
+    company: Contact, side: Side, document_type: str, code: str
 ) -> None:
     # when
     with pytest.raises(DomainError) as caught:

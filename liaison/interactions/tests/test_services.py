@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_delete, contact_update
@@ -143,7 +144,7 @@ def test_person_changing_company_leaves_its_history_with_the_old_company(
 
 
 def test_plain_email_is_sent_after_commit_and_logged(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,7 +159,7 @@ def test_plain_email_is_sent_after_commit_and_logged(
 
 
 def test_email_is_not_sent_when_the_transaction_rolls_back(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # given: a contact without an address makes the send fail before anything is queued
     contact_update(contact=company, data={"email": ""})
@@ -172,7 +173,9 @@ def test_email_is_not_sent_when_the_transaction_rolls_back(
 
 
 def test_failed_delivery_is_recorded_and_can_be_retried(
-    company: Contact, django_capture_on_commit_callbacks, settings
+    company: Contact,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    settings: Settings,
 ) -> None:
     # given: an SMTP server that refuses connections
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -195,7 +198,7 @@ def test_failed_delivery_is_recorded_and_can_be_retried(
 
 
 def test_privacy_blocked_contact_gets_no_email(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     contact_update(contact=company, data={"privacy_blocked": True})
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as caught:
@@ -206,7 +209,7 @@ def test_privacy_blocked_contact_gets_no_email(
 
 
 def test_emailing_a_quote_attaches_its_pdf_and_logs_it(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # given
     quote = document_create(

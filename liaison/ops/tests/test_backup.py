@@ -68,7 +68,8 @@ def _ok(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def _snapshot_of(database: Path) -> dict[str, list[str]]:
-    return json.loads(_ok(_step(database, "snapshot")))
+    snapshot: dict[str, list[str]] = json.loads(_ok(_step(database, "snapshot")))
+    return snapshot
 
 
 def _needs_postgresql() -> None:

@@ -15,9 +15,9 @@ sets: no rule is restated for the faster path.
 - ``records``: ``records_upsert_chunk`` for customers, vendors and bank accounts.
 """
 
+from liaison.contacts.services import COMPANY_NUMBER
 from liaison.relations.bulk.base import BulkReport, Item, ItemError
 from liaison.relations.bulk.contacts import (
-    COMPANY_NUMBER,
     CONTACT_FIELDS,
     contacts_bulk_update,
     contacts_upsert_chunk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from liaison.banking.services import bank_account_create_from_contact
 from liaison.contacts.models import Contact
@@ -164,7 +165,7 @@ def _queries_for_edit(contact: Contact, value: str) -> int:
 
 
 def test_contact_edit_with_three_links_issues_a_constant_number_of_queries(
-    hub: Contact, django_assert_max_num_queries
+    hub: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # given persons of the company, which the edit cascades to
     for i in range(3):
