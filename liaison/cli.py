@@ -439,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"error: {said}", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place every unexpected error ends
+    except Exception as exc:  # the one place every unexpected error ends
         return _failed(exc, args_list, verbose=verbose)
 
 
@@ -479,7 +479,7 @@ def _log_traceback(args_list: list[str], details: str) -> Path | None:
         from django.conf import settings
 
         var_dir = Path(settings.VAR_DIR)
-    except Exception:  # noqa: BLE001 - settings that failed to load: their default place
+    except Exception:  # settings that failed to load: their default place
         var_dir = Path(os.environ.get("LIAISON_VAR_DIR", Path(__file__).parent.parent / "var"))
     log = var_dir / "log" / "cli.log"
     stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.batch.models import BatchJob
 from liaison.contacts.models import Contact
@@ -16,10 +19,11 @@ def api() -> ApiClient:
     return ApiClient()
 
 
-def _contact(api: ApiClient, **data: object) -> dict:
+def _contact(api: ApiClient, **data: object) -> dict[str, Any]:
     response = api.post("/contacts", {"name": "Alpine Ski House", "country_code": "NO", **data})
     assert response.status_code == 201, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_every_endpoint_requires_authentication() -> None:
@@ -52,7 +56,8 @@ def test_read_only_token_can_read_but_not_write() -> None:
     reader = ApiClient(read_only=True)
     assert reader.get("/contacts").status_code == 200
     response = reader.post("/contacts", {"name": "X"})
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     assert Contact.objects.count() == 0
 
 
@@ -62,7 +67,8 @@ def test_create_contact_returns_201_location_and_etag(api: ApiClient) -> None:
     assert response["Location"] == "/api/v1/contacts/CT000001"
     assert response["ETag"] == '"v1"'
     body = response.json()
-    assert body["number"] == "CT000001" and body["phone_e164"] == "+4722334455"
+    assert body["number"] == "CT000001"
+    assert body["phone_e164"] == "+4722334455"
     assert api.get("/contacts/CT000001")["ETag"] == '"v1"'
 
 
@@ -77,7 +83,9 @@ def test_bad_input_gives_422_problem_and_stores_nothing(api: ApiClient) -> None:
         assert response.status_code == 422, body
         assert response["Content-Type"] == "application/problem+json"
         problem = response.json()
-        assert problem["status"] == 422 and problem["code"] and field in problem["errors"]
+        assert problem["status"] == 422
+        assert problem["code"]
+        assert field in problem["errors"]
     assert Contact.objects.count() == 0
 
 
@@ -97,7 +105,8 @@ def test_stale_if_match_gets_412_and_changes_nothing(api: ApiClient) -> None:
     etag = api.patch("/contacts/CT000001", {"city": "Oslo"})["ETag"]
     assert etag == '"v2"'
     response = api.patch("/contacts/CT000001", {"city": "Bergen"}, **{"If-Match": '"v1"'})
-    assert response.status_code == 412 and response.json()["code"] == "stale_version"
+    assert response.status_code == 412
+    assert response.json()["code"] == "stale_version"
     assert api.delete("/contacts/CT000001", **{"If-Match": '"v1"'}).status_code == 412
     assert Contact.objects.get().city == "Oslo"
     assert (
@@ -111,7 +120,8 @@ def test_delete_contact_keeps_its_customer(api: ApiClient) -> None:
     assert api.delete("/contacts/CT000001").status_code == 204
     assert api.get("/contacts/CT000001").status_code == 404
     customer = api.get("/customers/C00010")
-    assert customer.status_code == 200 and customer.json()["contact_number"] == ""
+    assert customer.status_code == 200
+    assert customer.json()["contact_number"] == ""
 
 
 def test_contact_filters_and_cursor_pagination(api: ApiClient) -> None:
@@ -134,9 +144,11 @@ def test_contact_filters_and_cursor_pagination(api: ApiClient) -> None:
         names = {c["name"] for c in api.get(f"/contacts?q={query}&type=company").json()["items"]}
         assert names == {"Alpine Ski House"}, query
     first = api.get("/contacts?limit=2").json()
-    assert len(first["items"]) == 2 and first["next_cursor"]
+    assert len(first["items"]) == 2
+    assert first["next_cursor"]
     second = api.get(f"/contacts?limit=2&cursor={first['next_cursor']}").json()
-    assert len(second["items"]) == 2 and second["next_cursor"] is None
+    assert len(second["items"]) == 2
+    assert second["next_cursor"] is None
     assert api.get("/contacts?cursor=@@@").status_code == 422
     persons = api.get(f"/contacts/{company['number']}/persons").json()["items"]
     assert len(persons) == 3
@@ -157,7 +169,8 @@ def test_link_with_existing_customer_and_unlink(api: ApiClient) -> None:
     links = api.get("/contacts/CT000001/links").json()
     assert [(link["kind"], link["business_relation"]) for link in links] == [("customer", "CUST")]
     again = api.post("/contacts/CT000001/link", {"kind": "customer", "number": customer["number"]})
-    assert again.status_code == 409 and again.json()["code"] == "contact_already_linked"
+    assert again.status_code == 409
+    assert again.json()["code"] == "contact_already_linked"
     assert api.post("/contacts/CT000001/unlink", {"kind": "customer"}).status_code == 204
     assert api.get(f"/customers/{customer['number']}").status_code == 200
     assert api.post("/contacts/CT000001/unlink", {"kind": "customer"}).status_code == 404
@@ -166,7 +179,8 @@ def test_link_with_existing_customer_and_unlink(api: ApiClient) -> None:
 def test_create_records_from_a_contact(api: ApiClient) -> None:
     _contact(api)
     customer = api.post("/contacts/CT000001/create-customer", {"template_code": "CUST-COMPANY"})
-    assert customer.status_code == 201 and customer["Location"] == "/api/v1/customers/C00010"
+    assert customer.status_code == 201
+    assert customer["Location"] == "/api/v1/customers/C00010"
     assert customer.json()["payment_terms_code"] == "14 DAYS"
     assert customer.json()["contact_number"] == "CT000001"
     assert api.post("/contacts/CT000001/create-vendor", {}).status_code == 201
@@ -181,7 +195,8 @@ def test_create_customer_creates_its_contact_and_customer_patch_propagates(api: 
     response = api.post("/customers", {"name": "Fabrikam", "phone_no": "+49 30 1234567"})
     assert response.status_code == 201
     body = response.json()
-    assert body["contact_number"] == "CT000001" and body["primary_contact_number"] == "CT000001"
+    assert body["contact_number"] == "CT000001"
+    assert body["primary_contact_number"] == "CT000001"
     patched = api.patch(f"/customers/{body['number']}", {"city": "Berlin"})
     assert patched.json()["synchronised"] == [
         {"label": "contact", "number": "CT000001", "fields": ["city"]}
@@ -198,11 +213,14 @@ def test_create_contact_from_record(api: ApiClient) -> None:
     vendor = api.post("/vendors", {"name": "Coho Winery"}).json()
     api.patch("/marketing-setup", {"bus_rel_code_for_vendors": "VEND"})
     response = api.post(f"/vendors/{vendor['number']}/create-contact")
-    assert response.status_code == 201 and response.json()["contact_number"] == "CT000001"
+    assert response.status_code == 201
+    assert response.json()["contact_number"] == "CT000001"
 
 
 def test_batch_job_runs_in_the_background_and_reports(
-    api: ApiClient, settings, django_capture_on_commit_callbacks
+    api: ApiClient,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.LIAISON_JOBS_INLINE = True
     api.patch("/marketing-setup", {"bus_rel_code_for_customers": ""})
@@ -214,16 +232,16 @@ def test_batch_job_runs_in_the_background_and_reports(
     assert response.status_code == 202
     job = api.get(f"/jobs/{response.json()['id']}").json()
     assert (job["status"], job["created"], job["skipped"], job["done"]) == ("done", 3, 0, 3)
-    assert Contact.objects.count() == 3 and BatchJob.objects.count() == 1
+    assert Contact.objects.count() == 3
+    assert BatchJob.objects.count() == 1
     assert api.post("/jobs", {"kind": "nothing"}).status_code == 422
 
 
 def test_batch_job_without_relation_code_is_refused(api: ApiClient) -> None:
     api.patch("/marketing-setup", {"bus_rel_code_for_bank_accounts": ""})
     response = api.post("/jobs", {"kind": "bank_account"})
-    assert (
-        response.status_code == 422 and response.json()["code"] == "business_relation_code_missing"
-    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "business_relation_code_missing"
     assert BatchJob.objects.count() == 0
 
 
@@ -231,7 +249,8 @@ def test_drift_check_and_repair(api: ApiClient) -> None:
     api.post("/customers", {"name": "Fabrikam"})
     Customer.objects.update(city="Elsewhere")
     report = api.get("/drift").json()
-    assert report["disagreements"] == 1 and report["items"][0]["field"] == "city"
+    assert report["disagreements"] == 1
+    assert report["items"][0]["field"] == "city"
     assert api.post("/drift/repair").json() == {"records_written": 1, "summaries_fixed": 0}
     assert api.get("/drift").json()["disagreements"] == 0
 
@@ -239,7 +258,8 @@ def test_drift_check_and_repair(api: ApiClient) -> None:
 def test_setup_resources(api: ApiClient) -> None:
     assert api.get("/marketing-setup").json()["contact_nos"] == "CONT"
     same = api.patch("/marketing-setup", {"bus_rel_code_for_vendors": "CUST"})
-    assert same.status_code == 422 and same.json()["code"] == "business_relation_codes_not_distinct"
+    assert same.status_code == 422
+    assert same.json()["code"] == "business_relation_codes_not_distinct"
     assert (
         api.post("/business-relations", {"code": "press", "description": "Press"}).status_code
         == 201
@@ -251,16 +271,20 @@ def test_setup_resources(api: ApiClient) -> None:
         "VEND",
     ]
     in_use = api.delete("/business-relations/CUST")
-    assert in_use.status_code == 409 and in_use.json()["code"] == "business_relation_in_use"
+    assert in_use.status_code == 409
+    assert in_use.json()["code"] == "business_relation_in_use"
     assert "the marketing setup names it" in in_use.json()["detail"]
     assert api.delete("/business-relations/PRESS").status_code == 204
     series = api.post("/number-series", {"code": "T", "starting_no": "T001"})
-    assert series.status_code == 201 and series.json()["lines"][0]["starting_no"] == "T001"
+    assert series.status_code == 201
+    assert series.json()["lines"][0]["starting_no"] == "T001"
     assert {s["code"] for s in api.get("/number-series").json()} >= {"CONT", "T"}
     template = api.post("/customer-templates", {"code": "EXPORT", "currency_code": "usd"})
-    assert template.status_code == 201 and template.json()["currency_code"] == "USD"
+    assert template.status_code == 201
+    assert template.json()["currency_code"] == "USD"
     changed = api.patch("/customer-templates/EXPORT", {"payment_terms_code": "30 DAYS"})
-    assert changed.status_code == 200 and changed["ETag"] == '"v2"'
+    assert changed.status_code == 200
+    assert changed["ETag"] == '"v2"'
     assert api.get("/vendor-templates").json()[0]["code"] == "VEND-COMPANY"
     assert api.delete("/customer-templates/EXPORT").status_code == 204
     assert api.get("/customer-templates/EXPORT").status_code == 404
@@ -310,7 +334,7 @@ def test_text_with_nul_characters_is_refused_on_every_backend(api: ApiClient) ->
 
 
 def test_reading_a_contact_with_a_token_costs_three_queries(
-    company: Contact, django_assert_num_queries
+    company: Contact, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # given: the token with its user in one query, the user's roles in one, the contact in one
     # (statements built once per process: three cheap reads cost less than one compiled query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,17 +20,20 @@ from tests.browser_fixtures import needs_chromium
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 # The browser and the signed-in page: the fixtures of tests/conftest.py.
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-def _shot(page, name: str) -> None:
+def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_sign_in_and_search_as_you_type(page) -> None:
+def test_sign_in_and_search_as_you_type(page: Page) -> None:
     demo_load(12)
     page.goto("/contacts/")
     page.get_by_label("Search name, phone, e-mail, city").fill("Berlin")
@@ -40,7 +44,7 @@ def test_sign_in_and_search_as_you_type(page) -> None:
     _shot(page, "contact-list")
 
 
-def test_create_a_customer_and_see_its_contact(page) -> None:
+def test_create_a_customer_and_see_its_contact(page: Page) -> None:
     page.goto("/customers/new/")
     page.get_by_label("Name", exact=True).fill("Fabrikam")
     page.get_by_label("Phone no.", exact=True).fill("+49 30 1234567")
@@ -51,7 +55,7 @@ def test_create_a_customer_and_see_its_contact(page) -> None:
     expect(page.locator("main")).to_contain_text("+49 30 1234567")
 
 
-def test_edit_the_contact_phone_and_see_it_on_the_customer(page) -> None:
+def test_edit_the_contact_phone_and_see_it_on_the_customer(page: Page) -> None:
     customer = customer_create(data={"name": "Fabrikam", "country_code": "DE"})
     contact = Contact.objects.get(relations__customer=customer)
     page.goto(f"/contacts/{contact.number}/edit/")
@@ -64,7 +68,7 @@ def test_edit_the_contact_phone_and_see_it_on_the_customer(page) -> None:
     _shot(page, "customer-card")
 
 
-def test_create_as_customer_from_the_contact_card(page) -> None:
+def test_create_as_customer_from_the_contact_card(page: Page) -> None:
     contact = contact_create(data={"name": "Alpine Ski House", "city": "Oslo"})
     page.goto(f"/contacts/{contact.number}/")
     page.get_by_label("Template").first.select_option("CUST-COMPANY")
@@ -73,7 +77,7 @@ def test_create_as_customer_from_the_contact_card(page) -> None:
     assert Customer.objects.get().payment_terms_code == "14 DAYS"
 
 
-def test_link_with_an_existing_customer(page) -> None:
+def test_link_with_an_existing_customer(page: Page) -> None:
     code = MarketingSetup.objects.get().bus_rel_code_for_customers
     MarketingSetup.objects.update(bus_rel_code_for_customers=None)
     customer = customer_create(data={"name": "Northwind Traders", "city": "Seattle"})
@@ -89,10 +93,11 @@ def test_link_with_an_existing_customer(page) -> None:
     page.get_by_role("button", name="Link").click()
     expect(page.locator(".messages")).to_contain_text(f"Linked with customer {customer.number}")
     contact.refresh_from_db()
-    assert contact.city == "Seattle" and contact.name == "Northwind Traders"
+    assert contact.city == "Seattle"
+    assert contact.name == "Northwind Traders"
 
 
-def test_batch_create_contacts_from_customers(page) -> None:
+def test_batch_create_contacts_from_customers(page: Page) -> None:
     code = MarketingSetup.objects.get().bus_rel_code_for_customers
     MarketingSetup.objects.update(bus_rel_code_for_customers=None)
     for i in range(3):
@@ -105,7 +110,7 @@ def test_batch_create_contacts_from_customers(page) -> None:
     assert Contact.objects.count() == 3
 
 
-def test_delete_either_side_and_the_other_remains(page) -> None:
+def test_delete_either_side_and_the_other_remains(page: Page) -> None:
     first = customer_create(data={"name": "First"})
     first_contact = Contact.objects.get(relations__customer=first)
     second = customer_create(data={"name": "Second"})
@@ -120,7 +125,7 @@ def test_delete_either_side_and_the_other_remains(page) -> None:
     assert Contact.objects.filter(pk=second_contact.pk).exists()
 
 
-def test_a_validation_error_is_shown_inline(page) -> None:
+def test_a_validation_error_is_shown_inline(page: Page) -> None:
     contact = contact_create(data={"name": "Alpine"})
     page.goto(f"/contacts/{contact.number}/edit/")
     page.get_by_label("E-mail", exact=True).fill("not-an-address")
@@ -132,7 +137,7 @@ def test_a_validation_error_is_shown_inline(page) -> None:
     assert contact.email == ""
 
 
-def test_a_stale_edit_is_refused(page) -> None:
+def test_a_stale_edit_is_refused(page: Page) -> None:
     contact = contact_create(data={"name": "Alpine", "city": "Oslo"})
     page.goto(f"/contacts/{contact.number}/edit/")
     contact_update(contact=contact, data={"city": "Tromsø"})  # someone else saves meanwhile
@@ -144,7 +149,7 @@ def test_a_stale_edit_is_refused(page) -> None:
     assert contact.city == "Tromsø"
 
 
-def test_setup_page_and_phone_width(page) -> None:
+def test_setup_page_and_phone_width(page: Page) -> None:
     page.goto("/setup/")
     expect(page.get_by_role("heading", name="Marketing setup")).to_be_visible()
     _shot(page, "setup")
@@ -155,7 +160,7 @@ def test_setup_page_and_phone_width(page) -> None:
     _shot(page, "contact-list-phone")
 
 
-def test_quote_from_a_prospect_to_order_printed_emailed_and_on_the_timeline(page) -> None:
+def test_quote_from_a_prospect_to_order_printed_emailed_and_on_the_timeline(page: Page) -> None:
     from django.core import mail
 
     # given: a prospect (a contact with no customer)

@@ -209,7 +209,9 @@ def test_the_traceback_goes_to_the_log_and_with_verbose_to_stderr(tmp_path: Path
     log = var / "log" / "cli.log"
     assert str(log) in line
     logged = log.read_text()
-    assert "liaison check" in logged and "Traceback" in logged and "OperationalError" in logged
+    assert "liaison check" in logged
+    assert "Traceback" in logged
+    assert "OperationalError" in logged
     _one_error_line(_liaison(env, "user", "create", "ana", "--password", "s3cret-pw"), str(log))
     assert "user create ana --password '***'" in log.read_text()
     assert "s3cret-pw" not in log.read_text()
@@ -218,7 +220,8 @@ def test_the_traceback_goes_to_the_log_and_with_verbose_to_stderr(tmp_path: Path
         _liaison({**env, "LIAISON_DEBUG": "1"}, "check"),
     ):
         assert loud.returncode == 2
-        assert "Traceback" in loud.stderr and "OperationalError" in loud.stderr
+        assert "Traceback" in loud.stderr
+        assert "OperationalError" in loud.stderr
         assert loud.stderr.splitlines()[-1].startswith("error: cannot connect"), loud.stderr
 
 
@@ -236,7 +239,8 @@ def test_an_unexpected_error_is_one_line_exit_1_and_its_traceback_logged(var_dir
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
-    assert len(errors) == 1 and "RuntimeError: the unforeseen" in errors[0], done.stderr
+    assert len(errors) == 1, done.stderr
+    assert "RuntimeError: the unforeseen" in errors[0], done.stderr
     assert "RuntimeError: the unforeseen" in (var_dir / "log" / "cli.log").read_text()
 
 

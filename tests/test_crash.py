@@ -195,7 +195,8 @@ def test_a_killed_batch_job_resumes_after_its_last_chunk_without_duplicates(
     )[0]
     # the killed chunk left nothing behind: what is stored is exactly the committed chunks
     assert status == "running"
-    assert done == created and created % CHUNK == 0
+    assert done == created
+    assert created % CHUNK == 0
     assert db.value("SELECT count(*) FROM contacts_contact") == created
     assert db.value("SELECT count(*) FROM relations_contactbusinessrelation") == created
     assert last_number == f"K{created - 1:06d}"
@@ -239,7 +240,8 @@ def test_a_killed_import_resumes_after_its_last_chunk_without_duplicates(
     )
     (status, rows, created) = db.rows("SELECT status, rows, created FROM relations_importrun")[0]
     assert status == "running"
-    assert rows == created and created % CHUNK == 0
+    assert rows == created
+    assert created % CHUNK == 0
     assert db.value("SELECT count(*) FROM sales_customer") == created
     assert db.value("SELECT count(*) FROM contacts_contact") == created
 

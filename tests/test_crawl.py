@@ -295,18 +295,14 @@ class _Forms(HTMLParser):
             return
         form, name = self.forms[-1], a["name"]
         if tag == "input":
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                form.choices.add(name)
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                form.fields.setdefault(name, "")
-                return
-            form.fields[name] = a.get("value", "on" if kind == "checkbox" else "")
-            if kind in ("number", "hidden"):
-                form.numeric.add(name)
-            if a.get("maxlength", "").isdigit():
-                form.limits[name] = int(a["maxlength"])
-        elif tag == "button" and a.get("value"):
+            _read_input(form, name, a)
+        else:
+            self._read_field(tag, form, name, a)
+
+    def _read_field(self, tag: str, form: Form, name: str, a: dict[str, str]) -> None:
+        """A named button, select, option or textarea; the selected (or first) option gives its
+        select's value."""
+        if tag == "button" and a.get("value"):
             form.fields.setdefault(name, a["value"])
         elif tag == "select":
             self._select = name
@@ -329,6 +325,21 @@ class _Forms(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._textarea and self.forms:
             self.forms[-1].fields[self._textarea] += data
+
+
+def _read_input(form: Form, name: str, a: dict[str, str]) -> None:
+    """An input's value as the browser would send it, and what kind of value it takes."""
+    kind = a.get("type", "text")
+    if kind in ("checkbox", "radio"):
+        form.choices.add(name)
+    if kind in ("checkbox", "radio") and "checked" not in a:
+        form.fields.setdefault(name, "")
+        return
+    form.fields[name] = a.get("value", "on" if kind == "checkbox" else "")
+    if kind in ("number", "hidden"):
+        form.numeric.add(name)
+    if a.get("maxlength", "").isdigit():
+        form.limits[name] = int(a["maxlength"])
 
 
 def _admin_urls() -> list[str]:
@@ -394,6 +405,58 @@ def _form_submissions(form: Form, deep: bool) -> Iterator[dict[str, str]]:
     yield form.fields
 
 
+_FormKey = tuple[str, str, tuple[str, ...]]  # method, action without its query, field names
+_Send = tuple[int, int, str, str, dict[str, str]]  # tier, order, method, URL, data
+
+
+def _fetch_pages(
+    client: Client, role: str | None, tally: Tally, urls: list[str]
+) -> tuple[dict[_FormKey, Form], dict[str, set[str]]]:
+    """Fetch each URL; the forms the pages show (one per key) and each page's htmx targets."""
+    forms: dict[_FormKey, Form] = {}
+    targets: dict[str, set[str]] = {}
+    for url in urls:
+        tally.urls.add(url)
+        response = tally.call(client, "get", url, role)
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            parser = _Forms(url)
+            parser.feed(response.content.decode())
+            targets[url] = parser.targets
+            for form in parser.forms:
+                form.method = "post" if form.method == "post" else "get"
+                key = (form.method, form.action.split("?")[0], tuple(sorted(form.fields)))
+                forms.setdefault(key, form)
+    return forms, targets
+
+
+def _sends(
+    forms: dict[_FormKey, Form],
+    tally: Tally,
+    role: str | None,
+    real_urls: list[str],
+    bad_urls: list[str],
+) -> list[_Send]:
+    """Every form submission and blind post of the crawl, to be ordered by ``_ordered``."""
+    full = role == "admin"
+    sends: list[_Send] = []
+    shapes: set[_FormKey] = set()
+    for (method, action, names), form in forms.items():
+        tally.urls.add(action)
+        # Bad values: once per form of a kind (the edit form of one contact), by the admin.
+        shape = (method, _route(action), names)
+        deep = full and shape not in shapes
+        shapes.add(shape)
+        for data_ in _form_submissions(form, deep):
+            sends.append((_tier(method, action), 0, method, form.action, data_))
+    # Bad URLs refuse a post before any role check beyond the editor's (no setup page has one).
+    for url in bad_urls if role != "admin" else ():
+        sends.append((_tier("post", url), 1, "post", url, {}))
+    for url in real_urls:
+        sends.append((_tier("post", url), 1, "post", url, JUNK_FIELDS))
+        sends.append((_tier("post", url), 2, "post", url, {}))
+    return sends
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_answers_500(role: str | None) -> None:
     """Every page, with each role: fetched, posted to and its forms sent, never a 500.
@@ -407,19 +470,7 @@ def test_no_page_answers_500(role: str | None) -> None:
     admin_urls = _admin_urls()
     full = role == "admin"
     tally = Tally()
-    forms: dict[tuple[str, str, tuple[str, ...]], Form] = {}
-    targets: dict[str, set[str]] = {}
-    for url in real_urls + bad_urls:
-        tally.urls.add(url)
-        response = tally.call(client, "get", url, role)
-        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-            parser = _Forms(url)
-            parser.feed(response.content.decode())
-            targets[url] = parser.targets
-            for form in parser.forms:
-                form.method = "post" if form.method == "post" else "get"
-                key = (form.method, form.action.split("?")[0], tuple(sorted(form.fields)))
-                forms.setdefault(key, form)
+    forms, targets = _fetch_pages(client, role, tally, real_urls + bad_urls)
     # The admin site shows its models to a superuser (``liaison createsuperuser``); the
     # others are sent to its sign-in page, or see no model.
     superuser = Client(raise_request_exception=False)
@@ -437,22 +488,7 @@ def test_no_page_answers_500(role: str | None) -> None:
             tally.call(
                 client, "get", url, role, headers={"HX-Request": "true", "HX-Target": target}
             )
-    sends: list[tuple[int, int, str, str, dict[str, str]]] = []
-    shapes: set[tuple[str, str, tuple[str, ...]]] = set()
-    for (method, action, names), form in forms.items():
-        tally.urls.add(action)
-        # Bad values: once per form of a kind (the edit form of one contact), by the admin.
-        shape = (method, _route(action), names)
-        deep = full and shape not in shapes
-        shapes.add(shape)
-        for data_ in _form_submissions(form, deep):
-            sends.append((_tier(method, action), 0, method, form.action, data_))
-    # Bad URLs refuse a post before any role check beyond the editor's (no setup page has one).
-    for url in bad_urls if role != "admin" else ():
-        sends.append((_tier("post", url), 1, "post", url, {}))
-    for url in real_urls:
-        sends.append((_tier("post", url), 1, "post", url, JUNK_FIELDS))
-        sends.append((_tier("post", url), 2, "post", url, {}))
+    sends = _sends(forms, tally, role, real_urls, bad_urls)
     for tier, _, method, url, data_ in _ordered(sends):
         if tier and not tally.destructive:
             tally.destructive = True

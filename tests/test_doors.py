@@ -21,7 +21,7 @@ from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_delete
 from liaison.core.errors import NotFound
 from liaison.documents.services import document_create
-from liaison.documents.sides import PURCHASE, SALES
+from liaison.documents.sides import PURCHASE, SALES, Side
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
 from liaison.relations.models import ContactBusinessRelation
@@ -48,17 +48,23 @@ def web(client: Client) -> Client:
     ],
 )
 def test_deleting_a_record_named_by_documents_from_its_card_shows_why_and_keeps_it(
-    web: Client, company: Contact, path: str, side: object, create: Callable, model: type[Model]
+    web: Client,
+    company: Contact,
+    path: str,
+    side: Side,
+    create: Callable[..., tuple[Any, Any]],
+    model: type[Model],
 ) -> None:
     record, _ = create(contact=company)
-    document_create(side=side, document_type="order", contact=company)  # type: ignore[arg-type]
+    document_create(side=side, document_type="order", contact=company)
     # when the user confirms the delete on the card
     response = web.post(f"/{path}/{record.number}/delete/")
     # then the page says why, offers no delete, and nothing changed
     body = response.content.decode()
     assert response.status_code == 409
     assert "cannot be deleted: 1 document(s) still name it" in body
-    assert "was not deleted" in body and 'class="danger"' not in body
+    assert "was not deleted" in body
+    assert 'class="danger"' not in body
     assert model._default_manager.filter(pk=record.pk).exists()
     assert ContactBusinessRelation.objects.filter(
         contact=company, link_to_table=model.__name__.lower()
@@ -101,7 +107,8 @@ def test_linking_a_contact_deleted_meanwhile_is_refused_as_not_found(company: Co
     contact_delete(contact=company)
     with pytest.raises(NotFound) as caught:
         relation_link(contact=company, kind="customer", number=customer.number)
-    assert caught.value.code == "not_found" and company.number in caught.value.message
+    assert caught.value.code == "not_found"
+    assert company.number in caught.value.message
     assert not ContactBusinessRelation.objects.filter(contact_id=company.pk).exists()
 
 
@@ -149,7 +156,7 @@ def test_an_unlink_racing_a_delete_of_the_same_contact_does_not_deadlock() -> No
             try:
                 job()
                 outcomes[name] = "done"
-            except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            except Exception as exc:  # the outcome is what the test checks
                 outcomes[name] = exc
             finally:
                 connections.close_all()

@@ -54,10 +54,12 @@ def test_a_page_that_fails_is_logged_with_its_traceback_and_the_id_its_500_page_
     assert len(request_id) == 32  # none given: a new one
     assert request_id in response.content.decode()
     record = _logged(caplog)
-    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+    assert record.exc_info is not None
+    assert record.exc_info[0] is RuntimeError
     assert record.request_id == request_id  # type: ignore[attr-defined]
     line = _stderr_line(record)
-    assert f"[{request_id}]" in line and "Traceback (most recent call last)" in line
+    assert f"[{request_id}]" in line
+    assert "Traceback (most recent call last)" in line
     assert "RuntimeError: the page failed on purpose" in line
 
 
@@ -69,7 +71,8 @@ def test_a_sane_request_id_given_is_kept_and_any_other_is_replaced(client: Clien
     assert "proxy-1234.abc" in given.content.decode()
     for insane in ("two words", "x" * 129, "<script>", "line\\nbreak"):
         response = client.get("/contacts/", headers={"X-Request-ID": insane})
-        assert response["X-Request-ID"] != insane and len(response["X-Request-ID"]) == 32
+        assert response["X-Request-ID"] != insane
+        assert len(response["X-Request-ID"]) == 32
 
 
 def test_an_api_operation_that_fails_is_logged_with_its_traceback_and_its_problem_shows_the_id(
@@ -87,13 +90,16 @@ def test_an_api_operation_that_fails_is_logged_with_its_traceback_and_its_proble
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert body["code"] == "internal_error" and body["status"] == 500
+    assert body["code"] == "internal_error"
+    assert body["status"] == 500
     assert body["request_id"] == response["X-Request-ID"] == "support-42"
     assert "support-42" in body["detail"]
     record = _logged(caplog)
-    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+    assert record.exc_info is not None
+    assert record.exc_info[0] is RuntimeError
     line = _stderr_line(record)
-    assert "[support-42]" in line and "RuntimeError: the contacts table failed on purpose" in line
+    assert "[support-42]" in line
+    assert "RuntimeError: the contacts table failed on purpose" in line
 
 
 def test_every_problem_names_its_request_id() -> None:

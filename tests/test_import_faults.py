@@ -144,7 +144,10 @@ def test_a_full_disk_stops_the_import_at_its_last_committed_chunk_and_resume_goe
         "SELECT status, rows, created, failed FROM relations_importrun"
     )[0]
     assert status != "done"
-    assert 0 < rows < N and rows % CHUNK == 0 and created == rows and failed == 0
+    assert 0 < rows < N
+    assert rows % CHUNK == 0
+    assert created == rows
+    assert failed == 0
     assert db.value("SELECT count(*) FROM sales_customer") == rows
     if small_disk.mounted:
         assert "is full" in error
@@ -185,9 +188,13 @@ def test_a_lost_database_connection_stops_the_import_at_its_last_committed_chunk
     assert process.wait(timeout=60) == 2
     # then one error line says so, and the run stands at its last committed chunk
     error = _error_line((tmp_path / "err.txt").read_text())
-    assert "connection to the database server" in error and "was lost" in error
+    assert "connection to the database server" in error
+    assert "was lost" in error
     (status, rows, created) = db.rows("SELECT status, rows, created FROM relations_importrun")[0]
-    assert status != "done" and KILL_AT <= rows < N and rows % CHUNK == 0 and created == rows
+    assert status != "done"
+    assert KILL_AT <= rows < N
+    assert rows % CHUNK == 0
+    assert created == rows
     assert f"The import stopped after row {rows} " in error
     assert db.value("SELECT count(*) FROM sales_customer") == rows
     # when resumed: every row once

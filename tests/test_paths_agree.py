@@ -42,7 +42,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from django.db import models, transaction
@@ -146,7 +146,7 @@ class Op(NamedTuple):
 
     kind: str
     who: str = ""
-    data: dict[str, Any] = {}
+    data: Mapping[str, Any] = {}
     company: str = ""
     items: tuple[Op, ...] = ()
 

@@ -38,13 +38,15 @@ def _needed(method: str, path: str) -> str:
 def _call(client: Client, method: str, path: str, headers: dict[str, str]) -> int:
     call = getattr(client, method)
     if method in SAFE or method == "delete":
-        return call(path, headers=headers).status_code
-    return call(
+        status: int = call(path, headers=headers).status_code
+        return status
+    status = call(
         path,
         data=json.dumps({}),
         content_type="application/json",
         headers=headers,
     ).status_code
+    return status
 
 
 def test_api_permission_matrix() -> None:
@@ -60,7 +62,8 @@ def test_api_permission_matrix() -> None:
             status = _call(api.client, method, path, {})
             allowed = ROLES.index(role) >= ROLES.index(needed)
             assert (status == 403) != allowed, (role, method, path, status)
-            assert status != 401 and status < 500, (role, method, path, status)
+            assert status != 401, (role, method, path, status)
+            assert status < 500, (role, method, path, status)
         status = _call(read_only_admin.client, method, path, {})
         assert (status == 403) == (needed != "viewer"), ("read-only", method, path, status)
 
@@ -123,7 +126,8 @@ def test_page_permission_matrix(role: str | None, client: Client) -> None:
     for method, url, needed in PAGES:
         response = getattr(client, method)(url)
         if role is None:
-            assert response.status_code == 302 and "/login/" in response["Location"], url
+            assert response.status_code == 302, url
+            assert "/login/" in response["Location"], url
             continue
         allowed = ROLES.index(role) >= ROLES.index(needed)
         assert (response.status_code == 403) != allowed, (role, method, url, response.status_code)

@@ -8,8 +8,11 @@ second link, a privacy block...) must raise a DomainError and are otherwise harm
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,12 +38,12 @@ MODELS: dict[str, type[models.Model]] = {
     "bank_account": BankAccount,
 }
 CREATE = {"customer": customer_create, "vendor": vendor_create, "bank_account": bank_account_create}
-UPDATE = {
+UPDATE: dict[str, Callable[[Any, dict[str, Any]], object]] = {
     "customer": lambda r, d: customer_update(customer=r, data=d),
     "vendor": lambda r, d: vendor_update(vendor=r, data=d),
     "bank_account": lambda r, d: bank_account_update(bank_account=r, data=d),
 }
-DELETE = {
+DELETE: dict[str, Callable[[Any], object]] = {
     "customer": lambda r: customer_delete(customer=r),
     "vendor": lambda r: vendor_delete(vendor=r),
     "bank_account": lambda r: bank_account_delete(bank_account=r),
@@ -73,80 +76,121 @@ OPS = (
 )
 
 
-def _pick(data: st.DataObject, qs, label: str):
+def _pick(data: st.DataObject, qs: QuerySet[Any], label: str) -> Any:
     pks = list(qs.values_list("pk", flat=True)[:20])
     if not pks:
         return None
     return qs.model.objects.get(pk=data.draw(st.sampled_from(pks), label=label))
 
 
+Fields = dict[str, Any]
+
+
+def _create_record(kind: str, fields: Fields, data: st.DataObject) -> None:
+    CREATE[kind](
+        data={k: v for k, v in fields.items() if k != "privacy_blocked" or kind != "bank_account"}
+    )
+
+
+def _create_unlinked(kind: str, fields: Fields, data: st.DataObject) -> None:
+    setup = MarketingSetup.objects.get()
+    field = {
+        "customer": "bus_rel_code_for_customers",
+        "vendor": "bus_rel_code_for_vendors",
+        "bank_account": "bus_rel_code_for_bank_accounts",
+    }[kind]
+    code = getattr(setup, field)
+    MarketingSetup.objects.update(**{field: None})
+    try:
+        CREATE[kind](data={"name": fields.get("name", "Unlinked"), "city": fields.get("city", "")})
+    finally:
+        MarketingSetup.objects.update(**{field: code})
+
+
+def _create_company(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contact_create(data=fields)
+
+
+def _create_person(kind: str, fields: Fields, data: st.DataObject) -> None:
+    company = _pick(data, Contact.objects.filter(type="company"), "company")
+    if company is not None:
+        person = {k: v for k, v in fields.items() if k != "name"}
+        contact_create(
+            data={"type": "person", "name": "Jane Doe", **person}, company_number=company.number
+        )
+
+
+def _edit_contact(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contact = _pick(data, Contact.objects.all(), "contact")
+    if contact is not None:
+        contact_update(contact=contact, data=fields)
+
+
+def _edit_record(kind: str, fields: Fields, data: st.DataObject) -> None:
+    record = _pick(data, MODELS[kind]._default_manager.all(), "record")
+    if record is not None:
+        if kind == "bank_account":
+            fields.pop("privacy_blocked", None)
+        UPDATE[kind](record, fields)
+
+
+def _link(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contact = _pick(data, Contact.objects.all(), "contact")
+    record = _pick(data, MODELS[kind]._default_manager.filter(links__isnull=True), "record")
+    if contact is not None and record is not None:
+        master = data.draw(st.sampled_from(["contact", "record"]), label="master")
+        relation_link(contact=contact, kind=kind, number=record.number, master=master)
+
+
+def _unlink(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contact = _pick(data, Contact.objects.filter(relations__link_to_table=kind), "contact")
+    if contact is not None:
+        relation_unlink(contact=contact, kind=kind)
+
+
+def _create_from_contact(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contact = _pick(data, Contact.objects.all(), "contact")
+    if contact is not None:
+        record_create_from_contact(kind, contact=contact, template_code="")
+
+
+def _delete_contact(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contact = _pick(data, Contact.objects.all(), "contact")
+    if contact is not None:
+        contact_delete(contact=contact)
+
+
+def _delete_record(kind: str, fields: Fields, data: st.DataObject) -> None:
+    record = _pick(data, MODELS[kind]._default_manager.all(), "record")
+    if record is not None:
+        DELETE[kind](record)
+
+
+def _batch(kind: str, fields: Fields, data: st.DataObject) -> None:
+    contacts_create_from(kind, chunk_size=2)
+
+
+# Each operation of OPS: it draws what it needs (a contact, a record) after the kind and values.
+STEPS: dict[str, Callable[[str, Fields, st.DataObject], None]] = {
+    "create_record": _create_record,
+    "create_unlinked": _create_unlinked,
+    "create_company": _create_company,
+    "create_person": _create_person,
+    "edit_contact": _edit_contact,
+    "edit_record": _edit_record,
+    "link": _link,
+    "unlink": _unlink,
+    "create_from_contact": _create_from_contact,
+    "delete_contact": _delete_contact,
+    "delete_record": _delete_record,
+    "batch": _batch,
+}
+
+
 def _step(op: str, data: st.DataObject) -> None:
     kind = data.draw(st.sampled_from(KINDS), label="kind")
     fields = data.draw(values, label="values")
-    if op == "create_record":
-        CREATE[kind](
-            data={
-                k: v for k, v in fields.items() if k != "privacy_blocked" or kind != "bank_account"
-            }
-        )
-    elif op == "create_unlinked":
-        setup = MarketingSetup.objects.get()
-        field = {
-            "customer": "bus_rel_code_for_customers",
-            "vendor": "bus_rel_code_for_vendors",
-            "bank_account": "bus_rel_code_for_bank_accounts",
-        }[kind]
-        code = getattr(setup, field)
-        MarketingSetup.objects.update(**{field: None})
-        try:
-            CREATE[kind](
-                data={"name": fields.get("name", "Unlinked"), "city": fields.get("city", "")}
-            )
-        finally:
-            MarketingSetup.objects.update(**{field: code})
-    elif op == "create_company":
-        contact_create(data=fields)
-    elif op == "create_person":
-        company = _pick(data, Contact.objects.filter(type="company"), "company")
-        if company is not None:
-            person = {k: v for k, v in fields.items() if k != "name"}
-            contact_create(
-                data={"type": "person", "name": "Jane Doe", **person}, company_number=company.number
-            )
-    elif op == "edit_contact":
-        contact = _pick(data, Contact.objects.all(), "contact")
-        if contact is not None:
-            contact_update(contact=contact, data=fields)
-    elif op == "edit_record":
-        record = _pick(data, MODELS[kind]._default_manager.all(), "record")
-        if record is not None:
-            if kind == "bank_account":
-                fields.pop("privacy_blocked", None)
-            UPDATE[kind](record, fields)
-    elif op == "link":
-        contact = _pick(data, Contact.objects.all(), "contact")
-        record = _pick(data, MODELS[kind]._default_manager.filter(links__isnull=True), "record")
-        if contact is not None and record is not None:
-            master = data.draw(st.sampled_from(["contact", "record"]), label="master")
-            relation_link(contact=contact, kind=kind, number=record.number, master=master)
-    elif op == "unlink":
-        contact = _pick(data, Contact.objects.filter(relations__link_to_table=kind), "contact")
-        if contact is not None:
-            relation_unlink(contact=contact, kind=kind)
-    elif op == "create_from_contact":
-        contact = _pick(data, Contact.objects.all(), "contact")
-        if contact is not None:
-            record_create_from_contact(kind, contact=contact, template_code="")
-    elif op == "delete_contact":
-        contact = _pick(data, Contact.objects.all(), "contact")
-        if contact is not None:
-            contact_delete(contact=contact)
-    elif op == "delete_record":
-        record = _pick(data, MODELS[kind]._default_manager.all(), "record")
-        if record is not None:
-            DELETE[kind](record)
-    elif op == "batch":
-        contacts_create_from(kind, chunk_size=2)
+    STEPS[op](kind, fields, data)
 
 
 @settings(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
@@ -32,14 +33,16 @@ def _form(contact: Contact, **changes: object) -> dict[str, object]:
 def test_pages_need_sign_in(client: Client) -> None:
     for url in ("/contacts/", "/customers/", "/batch/", "/setup/", "/overview/"):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/login/"), url
 
 
 def test_sign_in_page_and_sign_in(client: Client) -> None:
     get_user_model().objects.create_user("clerk", password="pw")
     assert client.get("/login/").status_code == 200
     response = client.post("/login/", {"username": "clerk", "password": "pw"})
-    assert response.status_code == 302 and response["Location"] == "/contacts/"
+    assert response.status_code == 302
+    assert response["Location"] == "/contacts/"
 
 
 def test_every_page_renders(web: Client, company: Contact) -> None:
@@ -68,7 +71,8 @@ def test_search_as_you_type_returns_only_the_rows(web: Client, company: Contact)
     response = web.get("/contacts/?q=oslo", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="rows")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Alpine Ski House" in body and "<html" not in body
+    assert "Alpine Ski House" in body
+    assert "<html" not in body
 
 
 def test_editing_the_phone_reaches_the_customer_and_says_so(web: Client, company: Contact) -> None:
@@ -88,7 +92,8 @@ def test_invalid_email_is_shown_inline_and_nothing_changes(web: Client, company:
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'class="field has-error"' in body and "is not valid" in body
+    assert 'class="field has-error"' in body
+    assert "is not valid" in body
     assert 'value="not-mail"' in body  # the form keeps what the person typed
     company.refresh_from_db()
     assert company.city == "Oslo"
@@ -100,7 +105,9 @@ def test_stale_edit_is_refused_with_current_values(web: Client, company: Contact
     response = web.post(f"/contacts/{company.number}/edit/", stale)
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone changed this contact" in body and 'value="Tromsø"' in body and "Bergen" in body
+    assert "Someone changed this contact" in body
+    assert 'value="Tromsø"' in body
+    assert "Bergen" in body
     company.refresh_from_db()
     assert company.city == "Tromsø"
 
@@ -120,13 +127,15 @@ def test_link_existing_shows_the_difference_then_links(web: Client, company: Con
     customer = customer_create(data={"name": "Northwind", "city": "Seattle"})
     MarketingSetup.objects.update(bus_rel_code_for_customers_id=_code("CUST"))
     preview = web.get(f"/contacts/{company.number}/link/customer/?number={customer.number}")
-    assert "Seattle" in preview.content.decode() and "Oslo" in preview.content.decode()
+    assert "Seattle" in preview.content.decode()
+    assert "Oslo" in preview.content.decode()
     web.post(
         f"/contacts/{company.number}/link/customer/",
         {"number": customer.number, "master": "record"},
     )
     company.refresh_from_db()
-    assert company.city == "Seattle" and company.business_relation_summary == "customer"
+    assert company.city == "Seattle"
+    assert company.business_relation_summary == "customer"
     web.post(f"/contacts/{company.number}/unlink/customer/")
     assert not ContactBusinessRelation.objects.filter(contact=company).exists()
 
@@ -156,7 +165,9 @@ def test_new_customer_creates_its_contact(web: Client) -> None:
 
 
 def test_batch_page_starts_a_job_and_shows_the_summary(
-    web: Client, settings, django_capture_on_commit_callbacks
+    web: Client,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.LIAISON_JOBS_INLINE = True
     MarketingSetup.objects.update(bus_rel_code_for_customers=None)
@@ -180,11 +191,12 @@ def test_setup_refuses_a_shared_relation_code(web: Client) -> None:
     )
     assert "must be distinct" in response.content.decode()
     vendors = MarketingSetup.objects.get().bus_rel_code_for_vendors
-    assert vendors is not None and vendors.code == "VEND"
+    assert vendors is not None
+    assert vendors.code == "VEND"
 
 
 def test_lists_and_cards_have_a_fixed_query_budget(
-    web: Client, company: Contact, django_assert_max_num_queries
+    web: Client, company: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # given enough rows and persons that an N+1 would show
     from liaison.banking.services import bank_account_create_from_contact
@@ -219,5 +231,6 @@ def test_repeated_failed_sign_ins_lock_the_user_name_out(client: Client) -> None
         assert response.status_code in (200, 429)
     # then even the right password is refused for a while
     locked = client.post("/login/", {"username": "clerk", "password": "right-password"})
-    assert locked.status_code == 429 and "Signing in is paused" in locked.content.decode()
+    assert locked.status_code == 429
+    assert "Signing in is paused" in locked.content.decode()
     assert "_auth_user_id" not in client.session

@@ -335,7 +335,8 @@ def test_the_commands_round_trip_an_xlsx_export_exactly(
     # when both are exported to .xlsx
     for kind, path in files.items():
         done = db.liaison("export", kind, str(path))
-        assert done.returncode == 0 and f"Exported 1 {kind}" in done.stderr, done.stderr
+        assert done.returncode == 0, done.stderr
+        assert f"Exported 1 {kind}" in done.stderr, done.stderr
     # then the formulas are text cells showing the stored values, with no quote
     for kind, path in files.items():
         header, row = _cells(path)

@@ -4,6 +4,8 @@ for synchronised changes, the record the change came from."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -61,9 +63,9 @@ class AuditEntry(models.Model):
     origin_number = models.CharField(max_length=20, blank=True)
 
     class Meta:
-        ordering = ["-id"]
+        ordering: ClassVar[list[str]] = ["-id"]
         verbose_name_plural = "audit entries"
-        indexes = [
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["entity", "entity_pk", "-id"], name="audit_entity_pk_idx"),
             models.Index(fields=["entity", "number", "-id"], name="audit_entity_number_idx"),
         ]

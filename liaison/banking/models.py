@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from liaison.core import fields
@@ -24,8 +26,8 @@ class BankAccount(Party):
     )
 
     class Meta:
-        ordering = ["number"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["number"]
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["search_name", "number"], name="bank_name_sort_idx"),
             models.Index(fields=["city", "number"], name="bank_city_sort_idx"),
         ]
@@ -40,7 +42,7 @@ class BankingSetup(models.Model):
 
     class Meta:
         verbose_name = "banking setup"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(pk=1), name="bankingsetup_single_row")
         ]
 

@@ -80,7 +80,7 @@ def job_run(
     except RunTakenOver:
         log.warning("batch job %s was taken over by another process", job_pk)
         return job_get(job_pk)
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, then logged
+    except Exception as exc:  # any failure is recorded on the job, then logged
         log.exception("batch job %s failed", job_pk)
         run_fail(BatchJob, job_pk, mine, error=str(exc))
         return job_get(job_pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from liaison.relations.models import LinkToTable
@@ -53,7 +55,7 @@ class BatchJob(ResumableRun):
     class Meta:
         # The table keeps the name it had in the relations app (moved in migration state only).
         db_table = "relations_batchjob"
-        ordering = ["-created_at"]
+        ordering: ClassVar[list[str]] = ["-created_at"]
 
     def __str__(self) -> str:
         return f"job {self.pk} {self.kind} {self.status}"
@@ -78,8 +80,10 @@ class ImportRun(ResumableRun):
 
     class Meta:
         db_table = "relations_importrun"
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["sha256", "kind"], name="importrun_file")]
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["sha256", "kind"], name="importrun_file")
+        ]
 
     def __str__(self) -> str:
         return f"import {self.pk} {self.kind} {self.file_name} {self.status}"

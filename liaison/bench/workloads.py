@@ -160,7 +160,8 @@ def _run_w1(n: int, path: Path) -> None:
 
     with open(path, encoding="utf-8", newline="") as fh:
         result = csv_import("customer", fh, chunk_size=1000)
-    assert result.created == n and not result.errors, result.summary()
+    assert result.created == n, result.summary()
+    assert not result.errors, result.summary()
 
 
 def _run_w2(n: int, _: object) -> None:
@@ -180,7 +181,8 @@ def _run_w3(n: int, _: object) -> None:
         ),
         chunk_size=1000,
     )
-    assert report.updated == n and report.written.total() == 3 * n, report.describe()
+    assert report.updated == n, report.describe()
+    assert report.written.total() == 3 * n, report.describe()
 
 
 CONTACTS_TABLE, _LINKS = "contacts_contact", "relations_contactbusinessrelation"

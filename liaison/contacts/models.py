@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from liaison.core.models import Party
@@ -73,8 +75,8 @@ class Contact(Party):
     )
 
     class Meta:
-        ordering = ["number"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["number"]
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["company", "number"], name="contact_company_idx"),
             models.Index(fields=["phone_e164"], name="contact_phone_e164_idx"),
             models.Index(fields=["search_email"], name="contact_search_email_idx"),
@@ -83,7 +85,7 @@ class Contact(Party):
             models.Index(fields=["city", "number"], name="contact_city_sort_idx"),
             models.Index(fields=["modified_at"], name="contact_modified_idx"),
         ]
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=models.Q(type=ContactType.PERSON) | models.Q(company__isnull=True),
                 name="contact_company_has_no_company",

@@ -35,7 +35,7 @@ class ContactOut(_ContactBase):
     """A contact as the API shows it; ``synchronised`` lists what a write changed elsewhere."""
 
     company_number: str = ""
-    synchronised: list[SyncChangeOut] = []
+    synchronised: list[SyncChangeOut] = []  # noqa: RUF012 - pydantic copies defaults
 
     @staticmethod
     def resolve_company_number(obj: Contact) -> str:

@@ -1,12 +1,18 @@
 """A ModelAdmin that shows records and changes nothing (writes would bypass the services)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+if TYPE_CHECKING:
+    # Generic in django-stubs only; Django's class takes no type argument at run time.
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(_ModelAdmin):
     """Lists and shows every field to staff (``liaison user create --staff``); no add, change
     or delete."""
 

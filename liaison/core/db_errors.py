@@ -11,6 +11,7 @@ thing that failed.
 from __future__ import annotations
 
 import errno
+from dataclasses import dataclass
 from typing import Any
 
 # SQLSTATE codes of PostgreSQL (psycopg's ``sqlstate``).
@@ -29,7 +30,7 @@ def translated(text: str) -> str:
         from django.utils.translation import gettext
 
         return gettext(text)
-    except Exception:  # noqa: BLE001 - translation must never hide the error being reported
+    except Exception:  # translation must never hide the error being reported
         return text
 
 
@@ -45,14 +46,47 @@ def database_error_message(exc: BaseException) -> str | None:
         return _os_error_message(exc)
     if not isinstance(exc, DjangoDatabaseError) and driver is None:
         return None
-    where = _database_label()
     said = _first_line(driver if driver is not None else exc)
-    name = str(getattr(driver, "sqlite_errorname", "") or "")
-    state = str(getattr(driver, "sqlstate", "") or "")
-    text = said.lower()
-    restart = _(
+    fault = _Fault(
+        where=_database_label(),
+        said=said,
+        name=str(getattr(driver, "sqlite_errorname", "") or ""),
+        state=str(getattr(driver, "sqlstate", "") or ""),
+        text=said.lower(),
+    )
+    return (
+        _storage_message(fault)
+        or _server_message(fault)
+        or _(
+            "the database {where} refused the operation ({said}), so the last change was not "
+            "stored: run the command again; if it happens again, report it with the traceback."
+        ).format(where=fault.where, said=fault.said)
+    )
+
+
+@dataclass(frozen=True)
+class _Fault:
+    """What a database error says: where, its first line (and lower-cased), SQLite's error
+    name and PostgreSQL's SQLSTATE (each empty when the other database failed)."""
+
+    where: str
+    said: str
+    name: str
+    state: str
+    text: str
+
+
+def _restart() -> str:
+    """How to go on after a write that did not land (named in the full-disk and lost-server
+    messages)."""
+    return _(
         "an interrupted import goes on with its --resume, a batch job with `liaison jobs resume`"
     )
+
+
+def _storage_message(fault: _Fault) -> str | None:
+    """The file or storage side: read-only, cannot open, full, I/O error, locked, damaged."""
+    where, name, state, text = fault.where, fault.name, fault.state, fault.text
     if (
         name.startswith("SQLITE_READONLY")
         or state == PG_READ_ONLY
@@ -82,12 +116,12 @@ def database_error_message(exc: BaseException) -> str | None:
         return _(
             "the disk holding the database {where} is full, so the last change was not "
             "stored: free some space, then run the command again ({restart})."
-        ).format(where=where, restart=restart)
+        ).format(where=where, restart=_restart())
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
         return _(
             "the database {where} could not be read or written (disk I/O error): check that "
             "its disk is not full (df) and is healthy, then run the command again ({restart})."
-        ).format(where=where, restart=restart)
+        ).format(where=where, restart=_restart())
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
         return _(
             "the database {where} stayed locked by another process: wait for it to finish "
@@ -99,6 +133,13 @@ def database_error_message(exc: BaseException) -> str | None:
             "from a backup (`liaison restore FILE`) or point LIAISON_SQLITE_PATH at the right "
             "file."
         ).format(where=where)
+    return None
+
+
+def _server_message(fault: _Fault) -> str | None:
+    """The schema and server side: not set up, no such database, sign-in, lost, unreachable,
+    a conflict worth retrying."""
+    where, said, state, text = fault.where, fault.said, fault.state, fault.text
     if state == PG_UNDEFINED_TABLE or "no such table" in text:
         return _("the database {where} is not set up ({said}): run `liaison init` first.").format(
             where=where, said=said
@@ -118,7 +159,7 @@ def database_error_message(exc: BaseException) -> str | None:
             "the connection to the database server for {where} was lost ({reason}), so the "
             "last change was not stored: run the command again when the server is back "
             "({restart})."
-        ).format(where=where, reason=_reason(said), restart=restart)
+        ).format(where=where, reason=_reason(said), restart=_restart())
     if (
         state.startswith("08")
         or "connection failed" in text
@@ -136,10 +177,7 @@ def database_error_message(exc: BaseException) -> str | None:
             "the database {where} gave up on a conflict with other work ({said}): run the "
             "command again."
         ).format(where=where, said=said)
-    return _(
-        "the database {where} refused the operation ({said}), so the last change was not "
-        "stored: run the command again; if it happens again, report it with the traceback."
-    ).format(where=where, said=said)
+    return None
 
 
 def _os_error_message(exc: OSError) -> str:
@@ -194,7 +232,7 @@ def _database_label() -> str:
         from django.conf import settings
 
         db: dict[str, Any] = settings.DATABASES["default"]
-    except Exception:  # noqa: BLE001 - settings that cannot load still leave an error to name
+    except Exception:  # settings that cannot load still leave an error to name
         return _("(the configured database)")
     if str(db.get("ENGINE", "")).endswith("sqlite3"):
         return str(db.get("NAME", ""))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ class NoSeries(models.Model):
     )
 
     class Meta:
-        ordering = ["code"]
+        ordering: ClassVar[list[str]] = ["code"]
         verbose_name = "number series"
         verbose_name_plural = "number series"
 
@@ -41,8 +43,8 @@ class NoSeriesLine(models.Model):
     open = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["series", "line_no"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["series", "line_no"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["series", "line_no"], name="noseriesline_unique_line"),
             models.CheckConstraint(
                 condition=models.Q(increment_by__gte=1), name="noseriesline_increment_positive"

@@ -123,7 +123,7 @@ def _use_c_timestamptz_loader(cursor: Any) -> None:
     then sets the connection's time zone); a thousand rows of a record carry two thousand
     date-times, and their parsing adds up in a bulk edit. psycopg's default loader is written
     in C when its binary package is installed, as ours is; it reads the value in the session's
-    time zone, and ``_select`` then sets the time zone as Django's loader does."""
+    time zone, and ``_converted`` then sets the time zone as Django's loader does."""
     cursor.cursor.adapters.register_loader("timestamptz", _default_timestamptz_loader())
 
 
@@ -162,8 +162,17 @@ def _select(
     tail = f" ORDER BY {qn(_MAIN)}.{qn(_field(model, 'pk').column)}"
     if lock and connection.features.has_select_for_update:
         tail += f" FOR UPDATE OF {qn(_MAIN)}" if related else " FOR UPDATE"
+    rows, zoned = _fetch(connection, plan, wanted, tail)
+    return db, plan, _converted(connection, plan, rows, zoned)
+
+
+def _fetch(
+    connection: BaseDatabaseWrapper, plan: _Plan, wanted: list[Any], tail: str
+) -> tuple[list[Any], tuple[int, ...]]:
+    """The plan's rows for ``wanted`` (one ``= ANY`` query on PostgreSQL, batches of ``IN`` on
+    SQLite) and the columns whose date-times still need the connection's time zone."""
     rows: list[Any] = []
-    zoned: tuple[int, ...] = ()  # columns whose date-times get the connection's time zone
+    zoned: tuple[int, ...] = ()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if plan.datetimes:
@@ -177,6 +186,14 @@ def _select(
                 marks = ", ".join(["%s"] * len(batch))
                 cursor.execute(f"{plan.head} IN ({marks}){tail}", batch)
                 rows.extend(cursor.fetchall())
+    return rows, zoned
+
+
+def _converted(
+    connection: BaseDatabaseWrapper, plan: _Plan, rows: list[Any], zoned: tuple[int, ...]
+) -> list[list[Any]]:
+    """``rows`` as Python values: the ``zoned`` date-times in the connection's time zone, then
+    each column through the plan's converters (the database backend's and the field's)."""
     converted = []
     zone = connection.timezone
     for row in rows:
@@ -190,7 +207,7 @@ def _select(
                 value = convert(value, col, connection)
             values_[i] = value
         converted.append(values_)
-    return db, plan, converted
+    return converted
 
 
 @cache

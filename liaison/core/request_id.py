@@ -58,7 +58,7 @@ class RequestIdMiddleware:
         return response
 
 
-class StderrHandler(logging.StreamHandler):
+class StderrHandler(logging.StreamHandler[Any]):
     """Writes to ``sys.stderr`` as it is when a record is written, not as it was when logging
     was configured: a server or a test runner that swaps the stream (and closes the old one)
     still gets every line (``logging.lastResort`` does the same)."""

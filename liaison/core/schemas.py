@@ -34,7 +34,7 @@ class Problem(Schema):
     status: int
     detail: str
     code: str
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}  # noqa: RUF012 - pydantic copies defaults
     request_id: str = ""
 
 

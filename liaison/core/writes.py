@@ -154,14 +154,16 @@ def write_columns(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_unnest_update(model, targets, connection), prepared)
-            return cursor.rowcount
+            updated: int = cursor.rowcount
+            return updated
         qn = connection.ops.quote_name
         sets = ", ".join(f"{qn(f.column)} = %s" for f in targets)
         cursor.executemany(
             f"UPDATE {qn(opts.db_table)} SET {sets} WHERE {qn(_pk(model).column)} = %s",
             list(zip(*prepared, strict=True)),
         )
-        return cursor.rowcount
+        updated = cursor.rowcount
+        return updated
 
 
 def _pk(model: type[models.Model]) -> models.Field[Any, Any]:

@@ -66,15 +66,25 @@ def _pdf(body: bytes, number: str) -> HttpResponse:
 def document_router(side: Side) -> Router:
     """The router of one side, mounted at /sales-documents or /purchase-documents."""
     router = Router(tags=[f"{side.name} documents"])
+    _add_document_routes(router, side)
+    _add_line_routes(router, side)
+    _add_action_routes(router, side)
+    return router
+
+
+def _show(side: Side, response: HttpResponse, number: str) -> Any:
+    """The document, with its ETag set for the next conditional write."""
+    header = document_get(side, number)
+    response["ETag"] = etag(header.version)
+    return header
+
+
+def _add_document_routes(router: Router, side: Side) -> None:
+    """List, create, read, change and delete a side's documents."""
     out, page_schema = DOCUMENT_OUT[side.name], DOCUMENT_PAGE[side.name]
     create_in, patch_in = DOCUMENT_IN[side.name], DOCUMENT_PATCH[side.name]
     path = f"{side.name}-documents"
     prefix = side.name
-
-    def show(response: HttpResponse, number: str) -> Any:
-        header = document_get(side, number)
-        response["ETag"] = etag(header.version)
-        return header
 
     @router.get("", response={200: page_schema, **ERRORS}, operation_id=f"list_{prefix}_documents")
     def list_documents(
@@ -112,12 +122,12 @@ def document_router(side: Side) -> Router:
             user=request.user,  # type: ignore[arg-type]
         )
         response["Location"] = location(path, header.number)
-        return Status(201, show(response, header.number))
+        return Status(201, _show(side, response, header.number))
 
     @router.get("/{number}", response={200: out, **ERRORS}, operation_id=f"get_{prefix}_document")
     def get_document(request: HttpRequest, number: str, response: HttpResponse) -> Any:
         """One document with its lines and total."""
-        return show(response, number)
+        return _show(side, response, number)
 
     @router.patch(
         "/{number}", response={200: out, **ERRORS}, operation_id=f"update_{prefix}_document"
@@ -134,7 +144,7 @@ def document_router(side: Side) -> Router:
             data=payload.dict(exclude_unset=True),  # type: ignore[attr-defined]
             expected_version=expected_version(request),
         )
-        return show(response, number)
+        return _show(side, response, number)
 
     @router.delete(
         "/{number}", response={204: None, **ERRORS}, operation_id=f"delete_{prefix}_document"
@@ -146,6 +156,12 @@ def document_router(side: Side) -> Router:
         )
         return Status(204, None)
 
+
+def _add_line_routes(router: Router, side: Side) -> None:
+    """Add, change and remove a document's lines."""
+    out = DOCUMENT_OUT[side.name]
+    prefix = side.name
+
     @router.post(
         "/{number}/lines", response={201: out, **ERRORS}, operation_id=f"add_{prefix}_line"
     )
@@ -156,7 +172,7 @@ def document_router(side: Side) -> Router:
             data=payload.dict(),
             user=request.user,  # type: ignore[arg-type]
         )
-        return Status(201, show(response, number))
+        return Status(201, _show(side, response, number))
 
     @router.patch(
         "/{number}/lines/{line_no}",
@@ -172,7 +188,7 @@ def document_router(side: Side) -> Router:
             line_no=line_no,
             data=payload.dict(exclude_unset=True),
         )
-        return show(response, number)
+        return _show(side, response, number)
 
     @router.delete(
         "/{number}/lines/{line_no}",
@@ -182,7 +198,14 @@ def document_router(side: Side) -> Router:
     def delete_line(request: HttpRequest, number: str, line_no: int, response: HttpResponse) -> Any:
         """Remove a line."""
         document_line_delete(header=document_get(side, number), line_no=line_no)
-        return show(response, number)
+        return _show(side, response, number)
+
+
+def _add_action_routes(router: Router, side: Side) -> None:
+    """Release, reopen, make an order of a quote, preview, print and e-mail a document."""
+    out = DOCUMENT_OUT[side.name]
+    path = f"{side.name}-documents"
+    prefix = side.name
 
     @router.post(
         "/{number}/release", response={200: out, **ERRORS}, operation_id=f"release_{prefix}"
@@ -190,13 +213,13 @@ def document_router(side: Side) -> Router:
     def release(request: HttpRequest, number: str, response: HttpResponse) -> Any:
         """Release; a prospect quote first gets its customer/vendor from its template."""
         document_release(header=document_get(side, number))
-        return show(response, number)
+        return _show(side, response, number)
 
     @router.post("/{number}/reopen", response={200: out, **ERRORS}, operation_id=f"reopen_{prefix}")
     def reopen(request: HttpRequest, number: str, response: HttpResponse) -> Any:
         """Reopen a released document so it can change."""
         document_reopen(header=document_get(side, number))
-        return show(response, number)
+        return _show(side, response, number)
 
     @router.post(
         "/{number}/make-order",
@@ -211,7 +234,7 @@ def document_router(side: Side) -> Router:
             user=request.user,  # type: ignore[arg-type]
         )
         response["Location"] = location(path, order.number)
-        return Status(201, show(response, order.number))
+        return Status(201, _show(side, response, order.number))
 
     @router.get(
         "/{number}/pdf",
@@ -251,8 +274,6 @@ def document_router(side: Side) -> Router:
             user=request.user,  # type: ignore[arg-type]
         )
         return email_result(sent)
-
-    return router
 
 
 ROUTERS = {side: document_router(s) for side, s in SIDES.items()}

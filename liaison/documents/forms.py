@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django import forms
 
@@ -42,7 +43,7 @@ class CompanyInformationForm(forms.Form):
 class InteractionSetupForm(forms.Form):
     """One template per logged event; the choices are the interaction templates."""
 
-    FIELDS = {
+    FIELDS: ClassVar[dict[str, str]] = {
         "sales_quotes": "Sales quotes",
         "sales_blanket_orders": "Sales blanket orders",
         "sales_order_confirmations": "Order confirmations",

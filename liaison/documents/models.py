@@ -4,6 +4,7 @@ the document number series and the company information printed on them (spec 1.1
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -112,8 +113,8 @@ class SalesHeader(DocumentHeader):
     salesperson_code = _text(20)
 
     class Meta:
-        ordering = ["-id"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["sell_to_contact", "document_type"], name="sh_sell_contact_idx"),
             models.Index(fields=["bill_to_contact", "document_type"], name="sh_bill_contact_idx"),
             models.Index(fields=["document_type", "status", "-id"], name="sh_type_idx"),
@@ -162,8 +163,8 @@ class PurchaseHeader(DocumentHeader):
     purchaser_code = _text(20)
 
     class Meta:
-        ordering = ["-id"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["buy_from_contact", "document_type"], name="ph_buy_contact_idx"),
             models.Index(fields=["pay_to_contact", "document_type"], name="ph_pay_contact_idx"),
             models.Index(fields=["document_type", "status", "-id"], name="ph_type_idx"),
@@ -202,8 +203,8 @@ class SalesLine(DocumentLine):
     document = models.ForeignKey(SalesHeader, on_delete=models.CASCADE, related_name="lines")
 
     class Meta:
-        ordering = ["document", "line_no"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["document", "line_no"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["document", "line_no"], name="salesline_unique_no"),
             *(models.CheckConstraint(condition=q, name=f"salesline_{n}") for n, q in _LINE_CHECKS),
         ]
@@ -215,8 +216,8 @@ class PurchaseLine(DocumentLine):
     document = models.ForeignKey(PurchaseHeader, on_delete=models.CASCADE, related_name="lines")
 
     class Meta:
-        ordering = ["document", "line_no"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["document", "line_no"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["document", "line_no"], name="purchaseline_unique_no"),
             *(
                 models.CheckConstraint(condition=q, name=f"purchaseline_{n}")
@@ -245,7 +246,7 @@ class DocumentSetup(models.Model):
 
     class Meta:
         verbose_name = "document setup"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(pk=1), name="documentsetup_single_row")
         ]
 
@@ -270,7 +271,7 @@ class CompanyInformation(models.Model):
     class Meta:
         verbose_name = "company information"
         verbose_name_plural = "company information"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(pk=1), name="companyinformation_single_row")
         ]
 

@@ -130,7 +130,7 @@ class _DocumentInBase(StrictIn):
     document_date: datetime.date | None = Field(None, strict=False)
     description: str | None = Field(None, max_length=100)
     currency_code: str | None = Field(None, max_length=10)
-    lines: list[LineIn] = []
+    lines: list[LineIn] = []  # noqa: RUF012 - pydantic copies defaults
 
 
 class SalesDocumentIn(_DocumentInBase):

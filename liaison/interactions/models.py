@@ -3,6 +3,8 @@ outbox (spec 1.10, group N)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -55,8 +57,8 @@ class InteractionTemplate(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["code"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["code"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=models.Q(unit_cost__gte=0), name="interactiontemplate_cost_not_negative"
             ),
@@ -92,7 +94,7 @@ class InteractionTemplateSetup(models.Model):
 
     class Meta:
         verbose_name = "interaction template setup"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=models.Q(pk=1), name="interactiontemplatesetup_single_row"
             )
@@ -142,8 +144,10 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "id"], name="email_status_idx")]
+        ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "id"], name="email_status_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.to} ({self.status})"
@@ -197,14 +201,14 @@ class InteractionLogEntry(models.Model):
     )
 
     class Meta:
-        ordering = ["-logged_at", "-id"]
+        ordering: ClassVar[list[str]] = ["-logged_at", "-id"]
         verbose_name_plural = "interaction log entries"
-        indexes = [
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["contact", "-logged_at"], name="ile_contact_idx"),
             models.Index(fields=["contact_company", "-logged_at"], name="ile_company_idx"),
             models.Index(fields=["document_type", "document_number"], name="ile_document_idx"),
         ]
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="ile_cost_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(duration_min__gte=0), name="ile_duration_not_negative"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 
 from liaison.core.schemas import CODE_PATTERN, StrictIn
+
+if TYPE_CHECKING:
+    from liaison.interactions.models import InteractionLogEntry
 
 Flow = Literal["", "outbound", "inbound"]
 Initiator = Literal["", "us", "them"]
@@ -92,7 +95,7 @@ class InteractionOut(Schema):
         return obj.email.status if obj.email_id and obj.email else ""
 
     @staticmethod
-    def resolve_corrects(obj: Any) -> int | None:
+    def resolve_corrects(obj: InteractionLogEntry) -> int | None:
         return obj.corrects_id
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from liaison.contacts.models import Contact, ContactType
@@ -29,7 +31,7 @@ class VendorTemplate(InvoicingFields):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["code"]
+        ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
         return self.code
@@ -53,8 +55,8 @@ class Vendor(Party, InvoicingFields):
     blocked = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["number"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["number"]
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["phone_e164"], name="vendor_phone_e164_idx"),
             models.Index(fields=["search_name", "number"], name="vendor_name_sort_idx"),
             models.Index(fields=["city", "number"], name="vendor_city_sort_idx"),
@@ -73,7 +75,7 @@ class PurchasesSetup(models.Model):
 
     class Meta:
         verbose_name = "purchases setup"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(pk=1), name="purchasessetup_single_row")
         ]
 

@@ -8,6 +8,7 @@ is created from the entity (spec 1.14, R-B6, 6.11). Person inheritance groups ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import checks
 from django.db import models
@@ -119,7 +120,7 @@ COMMUNICATION_FIELDS: tuple[str, ...] = (
 )
 
 
-def _pair_errors(kind: str, src: models.Field, dst: models.Field) -> list[str]:
+def _pair_errors(kind: str, src: models.Field[Any, Any], dst: models.Field[Any, Any]) -> list[str]:
     """Why copying ``src`` into ``dst`` could fail or truncate, if it could."""
     where = f"Field map {kind}: {src.model.__name__}.{src.name} -> {dst.model.__name__}.{dst.name}"
     if src.get_internal_type() != dst.get_internal_type():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -19,7 +21,7 @@ class BusinessRelation(models.Model):
     description = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        ordering = ["code"]
+        ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
         return self.code
@@ -59,8 +61,8 @@ class ContactBusinessRelation(models.Model):
     )
 
     class Meta:
-        ordering = ["contact", "business_relation__code"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["contact", "business_relation__code"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["contact", "business_relation"], name="cbr_unique_contact_relation"
             ),
@@ -154,7 +156,7 @@ class MarketingSetup(models.Model):
 
     class Meta:
         verbose_name = "marketing setup"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=Q(pk=1), name="marketingsetup_single_row"),
             # Product decision 8: one code per kind of linked record (NULLs pass).
             models.CheckConstraint(

@@ -302,11 +302,8 @@ def _apply_template(kind: str, record: models.Model, template: models.Model) -> 
         if f.name in _TEMPLATE_SKIP or f.name not in names or f.name == "invoice_disc_code":
             continue
         value = getattr(template, f.name)
-        if (
-            kind == "customer"
-            and f.name == "payment_method_code"
-            or value not in ("", None, False)
-            and getattr(record, f.name) in ("", None, False)
+        if (kind == "customer" and f.name == "payment_method_code") or (
+            value not in ("", None, False) and getattr(record, f.name) in ("", None, False)
         ):
             setattr(record, f.name, value)
     if getattr(template, "invoice_disc_code", ""):

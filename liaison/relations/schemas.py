@@ -28,7 +28,10 @@ NAMES = {"customer": "Customer", "vendor": "Vendor", "bank_account": "BankAccoun
 def with_contact_number(qs: models.QuerySet[Any], kind: str) -> models.QuerySet[Any]:
     """Annotate each record with its linked contact's number (one query for a whole page)."""
     link = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: OuterRef("pk")})
-    return qs.annotate(linked_contact_number=Subquery(link.values("contact__number")[:1]))
+    annotated: models.QuerySet[Any] = qs.annotate(
+        linked_contact_number=Subquery(link.values("contact__number")[:1])
+    )
+    return annotated
 
 
 class RecordSchemas:

@@ -45,7 +45,8 @@ def marketing_setup_get() -> MarketingSetup:
 def relation_code_for(kind: str, setup: MarketingSetup | None = None) -> BusinessRelation | None:
     """The business relation code that switches synchronisation on for ``kind`` (R-A1)."""
     setup = setup or marketing_setup_get()
-    return getattr(setup, KIND_SETUP_FIELD[kind])
+    code: BusinessRelation | None = getattr(setup, KIND_SETUP_FIELD[kind])
+    return code
 
 
 def relation_code_required(kind: str, setup: MarketingSetup | None = None) -> BusinessRelation:
@@ -91,7 +92,7 @@ def links_of_contact(contact: Contact) -> QuerySet[ContactBusinessRelation]:
     )
 
 
-def unlinked_records(kind: str, *, search: str = "") -> QuerySet:
+def unlinked_records(kind: str, *, search: str = "") -> QuerySet[Any]:
     """Records of ``kind`` without a contact link, in number order (R-I2, R-I3), matching
     ``search`` (the contact search box's rules) when one is given.
 

@@ -461,7 +461,7 @@ def setup_init() -> list[str]:
         (PurchasesSetup, "vendor_nos", "VEND"),
         (BankingSetup, "bank_account_nos", "BANK"),
     ):
-        row, made = model._default_manager.get_or_create(pk=1, defaults={attr: series[code]})
+        _row, made = model._default_manager.get_or_create(pk=1, defaults={attr: series[code]})
         if made:
             created.append(str(model._meta.verbose_name))
     created += roles_ensure()

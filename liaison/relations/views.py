@@ -139,7 +139,7 @@ def record_edit(request: HttpRequest, kind_path: str, number: str) -> HttpRespon
         changes = changed_data(form, initial)
         changes.pop("version", None)
         try:
-            saved, report = records.record_update(
+            _saved, report = records.record_update(
                 kind, record=record, data=changes, expected_version=form.cleaned_data.get("version")
             )
         except StaleVersion:

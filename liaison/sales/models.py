@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from liaison.contacts.models import Contact, ContactType
@@ -46,7 +48,7 @@ class CustomerTemplate(InvoicingFields):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["code"]
+        ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
         return self.code
@@ -76,8 +78,8 @@ class Customer(Party, InvoicingFields):
     blocked = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["number"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["number"]
+        indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["phone_e164"], name="customer_phone_e164_idx"),
             models.Index(fields=["search_name", "number"], name="customer_name_sort_idx"),
             models.Index(fields=["city", "number"], name="customer_city_sort_idx"),
@@ -96,7 +98,7 @@ class SalesSetup(models.Model):
 
     class Meta:
         verbose_name = "sales setup"
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=models.Q(pk=1), name="salessetup_single_row")
         ]
 

@@ -3,16 +3,21 @@ summary)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from tests.browser_fixtures import needs_chromium
+from tests.browser_fixtures import LiveApi, needs_chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-def _set_customers_relation(page, code: str) -> None:
+def _set_customers_relation(page: Page, code: str) -> None:
     """On the setup page, set the business relation code for customers (blank: no sync)."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Setup").click()
     page.get_by_label("Bus rel code for customers").select_option(code)
@@ -20,7 +25,7 @@ def _set_customers_relation(page, code: str) -> None:
     expect(page.locator(".messages")).to_contain_text("Marketing setup saved.")
 
 
-def test_contacts_are_created_from_customers_on_the_batch_page(page, api) -> None:
+def test_contacts_are_created_from_customers_on_the_batch_page(page: Page, api: LiveApi) -> None:
     # given: three customers made while customers had no business relation code (no contacts)
     _set_customers_relation(page, "")
     for name in ("Adatum", "Contoso", "Litware"):

@@ -4,10 +4,14 @@ the print is on the contact's timeline."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser_fixtures import needs_chromium
+from tests.browser_fixtures import LiveApi, needs_chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -15,7 +19,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_a_new_company_contact_becomes_a_customer_with_a_printed_quote_on_its_timeline(
-    page, api
+    page: Page, api: LiveApi
 ) -> None:
     # a new company contact through the form
     page.get_by_role("link", name="New contact").click()

@@ -4,17 +4,21 @@ stays, and a customer still named by a document is refused with the reason."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser_fixtures import needs_chromium
+from tests.browser_fixtures import LiveApi, needs_chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-def _new_customer(page, name: str) -> tuple[str, str]:
+def _new_customer(page: Page, name: str) -> tuple[str, str]:
     """A customer made on the customer pages; its number and its (automatic) contact's."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
     page.get_by_role("link", name="New customer").click()
@@ -27,7 +31,7 @@ def _new_customer(page, name: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-def test_a_deleted_contact_leaves_its_customer(page, api) -> None:
+def test_a_deleted_contact_leaves_its_customer(page: Page, api: LiveApi) -> None:
     customer_no, contact_no = _new_customer(page, "Adatum")
     page.get_by_role("link", name=re.compile(f"Open contact {contact_no}")).click()
     page.get_by_role("link", name="Delete").click()
@@ -43,7 +47,7 @@ def test_a_deleted_contact_leaves_its_customer(page, api) -> None:
     assert (customer["name"], customer["contact_number"]) == ("Adatum", "")
 
 
-def test_a_deleted_customer_leaves_its_contact(page, api) -> None:
+def test_a_deleted_customer_leaves_its_contact(page: Page, api: LiveApi) -> None:
     customer_no, contact_no = _new_customer(page, "Contoso")
     page.get_by_role("link", name="Delete").click()
     expect(page.locator("main")).to_contain_text(
@@ -61,7 +65,9 @@ def test_a_deleted_customer_leaves_its_contact(page, api) -> None:
     assert api.get(f"/contacts/{contact_no}/links") == []
 
 
-def test_deleting_a_customer_named_by_a_document_is_refused_with_the_reason(page, api) -> None:
+def test_deleting_a_customer_named_by_a_document_is_refused_with_the_reason(
+    page: Page, api: LiveApi
+) -> None:
     # given: a customer with a sales quote made from its contact card
     customer_no, contact_no = _new_customer(page, "Litware")
     page.get_by_role("link", name=re.compile(f"Open contact {contact_no}")).click()

@@ -4,17 +4,21 @@ existing vendor is linked choosing whose data wins, and a phone change travels b
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser_fixtures import needs_chromium
+from tests.browser_fixtures import LiveApi, needs_chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-def _new_record(page, kind: str, **fields: str) -> None:
+def _new_record(page: Page, kind: str, **fields: str) -> None:
     """Open the list of ``kind`` (Customers, Vendors) from the menu, New, fill, Save."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name=f"{kind}s").click()
     page.get_by_role("link", name=f"New {kind.lower()}").click()
@@ -23,7 +27,7 @@ def _new_record(page, kind: str, **fields: str) -> None:
     page.get_by_role("button", name="Save").click()
 
 
-def _new_company_contact(page, **fields: str) -> None:
+def _new_company_contact(page: Page, **fields: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
     page.get_by_role("link", name="New contact").click()
     for label, value in fields.items():
@@ -31,13 +35,13 @@ def _new_company_contact(page, **fields: str) -> None:
     page.get_by_role("button", name="Save").click()
 
 
-def _relation_row(page, kind: str):
+def _relation_row(page: Page, kind: str) -> Locator:
     """The contact card's row of one business relation (Customer, Vendor, Bank account)."""
     section = page.locator("section", has=page.get_by_role("heading", name="Business relations"))
     return section.get_by_role("row").filter(has=page.get_by_role("cell", name=kind, exact=True))
 
 
-def test_a_new_customer_gets_its_contact_automatically(page, api) -> None:
+def test_a_new_customer_gets_its_contact_automatically(page: Page, api: LiveApi) -> None:
     _new_record(page, "Customer", Name="Fabrikam", City="Berlin", **{"Phone no.": "030 1234567"})
     expect(page.locator(".messages")).to_contain_text(
         "Customer C00010 created; contact CT000001 created."
@@ -75,7 +79,7 @@ def test_a_new_customer_gets_its_contact_automatically(page, api) -> None:
     ids=["the-vendor-wins", "the-contact-wins"],
 )
 def test_an_existing_vendor_is_linked_to_a_contact_and_the_chosen_side_wins(
-    page, api, keep: str, winner: tuple[str, str]
+    page: Page, api: LiveApi, keep: str, winner: tuple[str, str]
 ) -> None:
     # given: a vendor without a contact (made with one, then unlinked: both stay)
     _new_record(page, "Vendor", Name="Northwind Traders", City="Seattle")
@@ -112,7 +116,9 @@ def test_an_existing_vendor_is_linked_to_a_contact_and_the_chosen_side_wins(
     assert api.get("/contacts/CT000001/links") == []
 
 
-def test_a_phone_changed_on_the_contact_reaches_the_customer_and_back(page, api) -> None:
+def test_a_phone_changed_on_the_contact_reaches_the_customer_and_back(
+    page: Page, api: LiveApi
+) -> None:
     _new_record(page, "Customer", Name="Fabrikam", **{"Country/region code": "DE"})
     page.get_by_role("link", name=re.compile("Open contact CT000001")).click()
 
@@ -158,7 +164,9 @@ def test_a_phone_changed_on_the_contact_reaches_the_customer_and_back(page, api)
     ]
 
 
-def test_a_person_added_on_the_company_card_is_named_from_first_name_and_surname(page, api) -> None:
+def test_a_person_added_on_the_company_card_is_named_from_first_name_and_surname(
+    page: Page, api: LiveApi
+) -> None:
     _new_company_contact(page, Name="Fjord Cycles", City="Bergen", **{"Country/region code": "NO"})
     expect(page.locator(".messages")).to_contain_text("Contact CT000001 created")
     page.get_by_role("link", name="Add person").click()

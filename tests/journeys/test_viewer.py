@@ -4,10 +4,16 @@ and the pages behind those actions refuse it."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser_fixtures import needs_chromium
+from tests.browser_fixtures import LiveApi, needs_chromium
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -20,7 +26,7 @@ ACTIONS = re.compile(
 )
 
 
-def _actions(page) -> list[str]:
+def _actions(page: Page) -> list[str]:
     """The names of the links and buttons in the page's main part that would change something."""
     main = page.get_by_role("main")
     names = [
@@ -30,7 +36,9 @@ def _actions(page) -> list[str]:
     return [name for name in names if ACTIONS.match(name)]
 
 
-def test_a_viewer_sees_no_action_it_may_not_take(page, api, sign_in_as) -> None:
+def test_a_viewer_sees_no_action_it_may_not_take(
+    page: Page, api: LiveApi, sign_in_as: Callable[[str, str], Page]
+) -> None:
     # given: an admin made a customer (with its contact) and a quote for it, through the UI
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
     page.get_by_role("link", name="New customer").click()
@@ -76,7 +84,8 @@ def test_a_viewer_sees_no_action_it_may_not_take(page, api, sign_in_as) -> None:
         "/customers/C00010/delete/",
     ):
         response = viewer.goto(path)
-        assert response is not None and response.status == 403, path
+        assert response is not None, path
+        assert response.status == 403, path
     csrf = next(c["value"] for c in viewer.context.cookies() if c["name"] == "csrftoken")
     for path in (
         "/contacts/CT000001/unlink/customer/",

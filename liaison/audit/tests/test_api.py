@@ -21,7 +21,8 @@ def test_history_lists_who_changed_what_newest_first_in_pages(company: Contact) 
     # then
     assert first.status_code == 200
     [newest] = first.json()["items"]
-    assert newest["username"] == "integrator" and newest["source"] == Source.USER
+    assert newest["username"] == "integrator"
+    assert newest["source"] == Source.USER
     assert (newest["field"], newest["old"], newest["new"]) == ("city", "Bergen", "Tromsø")
     [older] = second.json()["items"]
     assert (older["old"], older["new"]) == ("Oslo", "Bergen")
@@ -37,7 +38,8 @@ def test_customer_history_shows_synchronised_changes_with_their_origin(company: 
     response = api.get(f"/customers/{customer.number}/history")
     # then a viewer may read it, and it names the contact the change came from
     newest = response.json()["items"][0]
-    assert newest["source"] == Source.SYNC and newest["username"] == "writer"
+    assert newest["source"] == Source.SYNC
+    assert newest["username"] == "writer"
     assert (newest["origin_kind"], newest["origin_number"]) == ("contact", company.number)
     assert newest["new"] == "sales@alpine.example.com"
 
@@ -46,4 +48,5 @@ def test_history_of_an_unknown_record_is_404_and_a_forged_cursor_422(company: Co
     api = ApiClient(role="viewer", username="reader")
     assert api.get("/vendors/NOPE/history").status_code == 404
     response = api.get(f"/contacts/{company.number}/history?cursor=YWJj")
-    assert response.status_code == 422 and response.json()["code"] == "validation_failed"
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"

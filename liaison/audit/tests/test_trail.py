@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.accounts.services import user_create
 from liaison.audit.context import Source, acting_as
@@ -152,9 +153,14 @@ def test_a_rolled_back_edit_records_nothing(hub: Contact) -> None:
     # when an edit fails validation, and another is rolled back by its caller's transaction
     with pytest.raises(ValidationFailed):
         contact_update(contact=hub, data={"email": "not an address"})
-    with pytest.raises(RuntimeError), transaction.atomic():
-        contact_update(contact=hub, data={"phone_no": "+47 99 88 77 66"})
-        raise RuntimeError("the caller gives up")
+
+    def edit_then_give_up() -> None:
+        with transaction.atomic():
+            contact_update(contact=hub, data={"phone_no": "+47 99 88 77 66"})
+            raise RuntimeError("the caller gives up")
+
+    with pytest.raises(RuntimeError, match="the caller gives up"):
+        edit_then_give_up()
     # then
     assert AuditEntry.objects.count() == before
 
@@ -167,7 +173,8 @@ def test_renumbering_keeps_the_history_with_the_record(hub: Contact) -> None:
     contact_renumber(contact=hub, number="KEEP-1")
     # then
     history = list(audit_for("contact", "KEEP-1"))
-    assert history[0].action == "rename" and (history[0].old, history[0].new) == (
+    assert history[0].action == "rename"
+    assert (history[0].old, history[0].new) == (
         hub.number,
         "KEEP-1",
     )
@@ -216,7 +223,7 @@ def test_a_bulk_edit_records_every_change_at_a_query_cost_that_does_not_grow() -
 
 
 def test_the_audit_trail_costs_one_query_on_a_contact_edit_with_three_links(
-    hub: Contact, django_assert_max_num_queries
+    hub: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # the edit's own 13 queries (savepoint and release included), and the trail's one insert
     with django_assert_max_num_queries(14):
@@ -238,7 +245,9 @@ def test_an_import_is_recorded_with_source_import(hub: Contact, tmp_path: Path) 
 
 
 def test_a_batch_job_from_the_web_is_recorded_as_the_users_batch(
-    client: Client, settings, django_capture_on_commit_callbacks
+    client: Client,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     # given a customer without a contact
     settings.LIAISON_JOBS_INLINE = True
@@ -277,4 +286,4 @@ def test_deleting_a_contact_records_the_unlinks_and_the_lost_primary_contact(
     history = {(e.action, e.field, e.old, e.new) for e in audit_for("customer", customer.number)}
     assert ("unlink", "contact", hub.number, "") in history
     assert ("update", "primary_contact", hub.number, "") in history
-    assert [e.action for e in audit_for("contact", hub.number)][0] == "delete"
+    assert next(e.action for e in audit_for("contact", hub.number)) == "delete"

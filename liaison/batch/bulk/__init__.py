@@ -17,12 +17,12 @@ sets: no rule is restated for the faster path.
 
 from liaison.batch.bulk.base import BulkReport, Item, ItemError
 from liaison.batch.bulk.contacts import (
-    COMPANY_NUMBER,
     CONTACT_FIELDS,
     contacts_bulk_update,
     contacts_upsert_chunk,
 )
 from liaison.batch.bulk.records import records_upsert_chunk
+from liaison.contacts.services import COMPANY_NUMBER
 
 __all__ = [
     "COMPANY_NUMBER",

@@ -110,7 +110,7 @@ class Rejected:
 RejectedSink = Callable[[Sequence[str], list[Rejected]], None]
 
 
-class RejectedNotWritten(Exception):  # noqa: N818 - the error file failed, named as such
+class RejectedNotWritten(Exception):  # the error file failed, named as such
     """The refused rows could not be written (the error file: full disk, no permission)."""
 
     def __init__(self, cause: OSError) -> None:

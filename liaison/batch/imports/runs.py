@@ -46,7 +46,7 @@ Mode = Literal["new", "resume", "restart"]
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
 
 
-class AlreadyImported(Exception):  # noqa: N818 - an outcome, not an error: nothing to do
+class AlreadyImported(Exception):  # an outcome, not an error: nothing to do
     """The file's last import finished: every row of it (its content's SHA-256 and size, and
     each row's number in it) was read and stored or refused then, so importing it again would
     only create its blank-number rows a second time."""

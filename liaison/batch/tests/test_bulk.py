@@ -227,7 +227,8 @@ def test_bulk_edit_reads_an_iterable_of_changes_a_chunk_at_a_time() -> None:
         contacts_bulk_update(pairs(), chunk_size=1)
     bulk_hub.refresh_from_db()
     other.refresh_from_db()
-    assert bulk_hub.city == "Bergen" and other.city == ""
+    assert bulk_hub.city == "Bergen"
+    assert other.city == ""
 
 
 def test_a_nul_character_in_a_bulk_edit_refuses_that_contact_only(company: Contact) -> None:

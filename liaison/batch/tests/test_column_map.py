@@ -113,7 +113,7 @@ def test_a_mapping_file_holds_one_pair_a_line_with_an_optional_heading() -> None
         ("Téléphone", "phone_no"),
         ("Courriel, pro", "email"),
     )
-    with pytest.raises(ValidationFailed, match="m.csv, line 2: 3 cells"):
+    with pytest.raises(ValidationFailed, match=r"m\.csv, line 2: 3 cells"):
         ColumnMap.read(io.StringIO("Nom,name\nA,b,c\n"), "m.csv")
 
 
@@ -128,7 +128,8 @@ def test_the_run_key_is_the_file_digest_without_a_mapping_and_another_with_one(
     same = ColumnMap.parse("courriel=EMAIL,city=city,TÉLÉPHONE=phone_no,nom=name").canonical
     other = file_fingerprint(str(path), ColumnMap.parse("Nom=search_name").canonical)
     assert plain.key == plain.sha256
-    assert mapped.key != plain.key and other.key not in (plain.key, mapped.key)
+    assert mapped.key != plain.key
+    assert other.key not in (plain.key, mapped.key)
     assert file_fingerprint(str(path), same).key == mapped.key
     assert ColumnMap.parse("name=name,city=City").canonical == ""
 
@@ -210,7 +211,8 @@ def test_a_fixed_error_file_imports_with_its_error_column_ignored(tmp_path: Path
         ("Broken",),
         ("=1+1",),
     }
-    assert again.rows == 0 and not Path(again.path).exists()
+    assert again.rows == 0
+    assert not Path(again.path).exists()
 
 
 def test_an_error_file_imported_again_keeps_its_error_column_with_the_new_messages(
@@ -261,7 +263,8 @@ def test_a_resumed_import_writes_the_error_file_of_an_uninterrupted_one(tmp_path
     Customer.objects.all().delete()
     _import("customer", text, chunk_size=2, rejected=whole)
     whole.close()
-    assert result.failed == 3 and resumed.rows == 3
+    assert result.failed == 3
+    assert resumed.rows == 3
     assert _rows(resumed.path) == _rows(whole.path)
     assert [r[1] for r in _rows(resumed.path)[1:]] == ["P3", "P6", "P9"]
 

@@ -279,7 +279,8 @@ def test_contacts_import_creates_companies_then_their_persons_who_inherit(
         (4, "company_number"),
     ]
     jane = Contact.objects.get(number="K101")
-    assert jane.company is not None and jane.company.number == "K100"
+    assert jane.company is not None
+    assert jane.company.number == "K100"
     assert (jane.first_name, jane.surname, jane.company_name) == ("Jane", "Doe", "Fabrikam")
     assert (jane.address, jane.city, jane.phone_no) == ("1 Main St", "Oslo", "+47 22 33 44 55")
 
@@ -379,7 +380,8 @@ def test_imported_customers_get_the_primary_contacts_and_history_of_single_creat
     imported = [Customer.objects.get(pk=pk) for pk in _new_pks(singles)]
     for single, twin in zip(singles, imported, strict=True):
         single_primary, twin_primary = single.primary_contact, twin.primary_contact
-        assert single_primary is not None and twin_primary is not None
+        assert single_primary is not None
+        assert twin_primary is not None
         assert (twin_primary.name, twin_primary.type) == (single_primary.name, single_primary.type)
         assert twin.contact == single.contact
         twin_hub = Contact.objects.get(relations__customer=twin)
@@ -387,7 +389,8 @@ def test_imported_customers_get_the_primary_contacts_and_history_of_single_creat
         # and the same history: created, its contact created and linked
         assert _history(twin) == _history(single)
     jane = imported[0].primary_contact
-    assert jane is not None and jane.company is not None
+    assert jane is not None
+    assert jane.company is not None
     assert (jane.type, jane.company.name) == ("person", "Fabrikam")
 
 

@@ -9,7 +9,6 @@ concurrent writer took, a value the column cannot hold): it raises a constraint 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -20,7 +19,7 @@ from liaison.sales.models import Customer
 
 
 @pytest.fixture
-def refuse_inserts() -> Iterator[None]:
+def refuse_inserts() -> None:
     """Customers named "Bad..." are refused by the database, or every customer once
     ``REFUSE_ALL`` holds a row (a fault of the database, not of the rows)."""
     with connection.cursor() as cur:
@@ -42,7 +41,7 @@ def refuse_inserts() -> Iterator[None]:
                 "'Bad%' OR EXISTS (SELECT 1 FROM refuse_all) BEGIN "
                 "SELECT RAISE(ABORT, 'refused by a trigger'); END"
             )
-    yield  # the test's transaction is rolled back, the trigger with it
+    # no teardown: the test's transaction is rolled back, the trigger with it
 
 
 def test_a_row_the_database_refuses_on_its_own_is_that_rows_error_and_the_others_are_stored(

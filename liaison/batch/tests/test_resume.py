@@ -148,7 +148,8 @@ def test_a_job_taken_over_by_another_process_stops_and_rolls_its_chunk_back() ->
 
 def test_liveness_by_pid_on_this_host_and_by_heartbeat_elsewhere() -> None:
     me, fresh, old = this_runner(), timezone.now(), timezone.now() - timedelta(hours=1)
-    assert pid_alive(me.pid) and not pid_alive(_dead_pid())
+    assert pid_alive(me.pid)
+    assert not pid_alive(_dead_pid())
     assert not owner_gone(me.host, me.pid, fresh)
     assert owner_gone(me.host, _dead_pid(), fresh)
     assert owner_gone(me.host, me.pid, old)  # alive but silent: hung, or a reused pid

@@ -77,7 +77,8 @@ def test_a_new_minor_without_consent_is_blocked_and_with_consent_is_not() -> Non
             "parental_consent_received": True,
         }
     )
-    assert minor.privacy_blocked and not consented.privacy_blocked
+    assert minor.privacy_blocked
+    assert not consented.privacy_blocked
 
 
 def test_changing_consent_on_a_stored_contact_still_blocks_it() -> None:
@@ -89,7 +90,8 @@ def test_changing_consent_on_a_stored_contact_still_blocks_it() -> None:
 def test_an_imported_contact_with_consent_no_is_not_blocked() -> None:
     text = "type,name,parental_consent_received\ncompany,Fabrikam,no\n"
     result = csv_import("contact", io.StringIO(text))
-    assert result.created == 1 and not result.errors
+    assert result.created == 1
+    assert not result.errors
     assert not Contact.objects.get(name="Fabrikam").privacy_blocked
 
 
@@ -114,15 +116,18 @@ def test_a_person_moved_to_another_company_leaves_its_history_with_the_old_one(
         contact_update(contact=person, data={}, company_number=other.number)
     elif door == "bulk":
         report = contacts_bulk_update({person.number: {"company_number": other.number}})
-        assert report.updated == 1 and not report.errors
+        assert report.updated == 1
+        assert not report.errors
     else:
         text = f"number,company_number\n{person.number},{other.number}\n"
         result = csv_import("contact", io.StringIO(text))
-        assert result.updated == 1 and not result.errors, result.errors
+        assert result.updated == 1, result.errors
+        assert not result.errors, result.errors
     person.refresh_from_db()
     entry.refresh_from_db()
     assert person.company_id == other.pk
-    assert entry.contact_id == company.pk and entry.contact_company_id == company.pk
+    assert entry.contact_id == company.pk
+    assert entry.contact_company_id == company.pk
 
 
 def test_a_refused_bulk_move_moves_no_history(company: Contact) -> None:
@@ -133,7 +138,8 @@ def test_a_refused_bulk_move_moves_no_history(company: Contact) -> None:
     assert report.failed == 1
     entry.refresh_from_db()
     person.refresh_from_db()
-    assert entry.contact_id == person.pk and person.company_id == company.pk
+    assert entry.contact_id == person.pk
+    assert person.company_id == company.pk
 
 
 # Defect 7: a change never refuses a field the user did not touch.
@@ -150,8 +156,10 @@ def test_a_person_whose_phone_has_no_country_can_join_a_company(
         report = contacts_bulk_update({person.number: {"company_number": company.number}})
         assert not report.errors, report.errors
     person.refresh_from_db()
-    assert person.company_id == company.pk and person.country_code == "NO"
-    assert person.phone_no == "555-2222" and person.phone_e164 == ""
+    assert person.company_id == company.pk
+    assert person.country_code == "NO"
+    assert person.phone_no == "555-2222"
+    assert person.phone_e164 == ""
 
 
 def test_a_phone_the_user_changes_is_still_checked(company: Contact) -> None:
@@ -178,7 +186,8 @@ def test_a_contact_without_a_name_is_refused_by_the_api(api: ApiClient) -> None:
 
 def test_a_name_cannot_be_blanked(api: ApiClient, company: Contact) -> None:
     response = api.patch(f"/contacts/{company.number}", {"name": ""})
-    assert response.status_code == 422 and response.json()["code"] == "contact_name_required"
+    assert response.status_code == 422
+    assert response.json()["code"] == "contact_name_required"
     company.refresh_from_db()
     assert company.name == "Alpine Ski House"
 
@@ -207,7 +216,8 @@ def test_the_bulk_paths_refuse_a_blank_name(company: Contact) -> None:
     report = contacts_bulk_update({company.number: {"name": ""}})
     assert [(e.field, e.message) for e in report.errors] == [("name", "Type a name.")]
     result = csv_import("contact", io.StringIO("type,name\ncompany,\n"))
-    assert result.created == 0 and [e.field for e in result.errors] == ["name"]
+    assert result.created == 0
+    assert [e.field for e in result.errors] == ["name"]
     company.refresh_from_db()
     assert company.name == "Alpine Ski House"
 
@@ -235,7 +245,8 @@ def test_a_company_with_persons_cannot_become_a_person_with_its_own_code(
 ) -> None:
     contact_create(data={"type": "person", "name": "Jane Doe"}, company_number=company.number)
     response = api.patch(f"/contacts/{company.number}", {"type": "person"})
-    assert response.status_code == 422 and response.json()["code"] == "contact_has_persons"
+    assert response.status_code == 422
+    assert response.json()["code"] == "contact_has_persons"
     company.refresh_from_db()
     assert company.type == "company"
 
@@ -245,7 +256,8 @@ def test_a_company_with_a_business_relation_cannot_become_a_person_with_its_own_
 ) -> None:
     record_create_from_contact("customer", contact=company, template_code="CUST-COMPANY")
     response = api.patch(f"/contacts/{company.number}", {"type": "person"})
-    assert response.status_code == 422 and response.json()["code"] == "contact_has_company_data"
+    assert response.status_code == 422
+    assert response.json()["code"] == "contact_has_company_data"
     company.refresh_from_db()
     assert company.type == "company"
 
@@ -285,7 +297,8 @@ def test_a_vendor_for_a_standalone_person_with_a_person_template_needs_a_company
     VendorTemplate.objects.create(code="VEND-PERSON", contact_type="person")
     person = contact_create(data={"type": "person", "name": "Jane Doe"})
     response = api.post(f"/contacts/{person.number}/create-vendor", {})
-    assert response.status_code == 422 and response.json()["code"] == "company_required"
+    assert response.status_code == 422
+    assert response.json()["code"] == "company_required"
     assert not Vendor.objects.exists()
 
 
@@ -318,5 +331,6 @@ def test_a_value_given_with_a_move_wins_over_the_inherited_one(company: Contact,
     else:
         contacts_bulk_update({person.number: {"city": "", "company_number": company.number}})
     person.refresh_from_db()
-    assert person.company_id == company.pk and person.city == ""
+    assert person.company_id == company.pk
+    assert person.city == ""
     assert person.address == company.address  # the fields not given are inherited

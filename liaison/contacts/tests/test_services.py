@@ -21,7 +21,8 @@ def test_new_contacts_are_numbered_from_the_contact_series() -> None:
     first = contact_create(data={"name": "A"})
     second = contact_create(data={"name": "B"})
     assert (first.number, second.number) == ("CT000001", "CT000002")
-    assert first.search_name == "A" and first.company_name == "A"
+    assert first.search_name == "A"
+    assert first.company_name == "A"
 
 
 def test_manual_number_needs_a_series_that_allows_it() -> None:
@@ -40,7 +41,8 @@ def test_person_name_is_broken_down_and_parts_compose_the_name() -> None:
 
 def test_company_gets_no_name_parts() -> None:
     company = contact_create(data={"name": "Big Company Ltd", "first_name": "x"})
-    assert company.first_name == "" and company.company_name == "Big Company Ltd"
+    assert company.first_name == ""
+    assert company.company_name == "Big Company Ltd"
 
 
 def test_search_name_follows_name_until_typed() -> None:
@@ -61,7 +63,8 @@ def test_new_person_of_a_company_inherits_its_data(company: Contact) -> None:
         "Oslo",
         "+47 22 33 44 55",
     )
-    assert person.salesperson_code == "JS" and person.company_name == "Alpine Ski House"
+    assert person.salesperson_code == "JS"
+    assert person.company_name == "Alpine Ski House"
     assert person.company_no == company.number
 
 
@@ -85,7 +88,8 @@ def test_person_joining_a_company_inherits_and_gets_its_summary(company: Contact
     customer_create_from_contact(contact=company)
     person = contact_create(data={"type": "person", "name": "Jane Doe"})
     person, _ = contact_update(contact=person, data={}, company_number=company.number)
-    assert person.company == company and person.city == "Oslo"
+    assert person.company == company
+    assert person.city == "Oslo"
     assert person.business_relation_summary == "customer"
 
 
@@ -149,4 +153,5 @@ def test_a_change_that_breaks_a_database_rule_is_refused_with_a_clear_error(
         contact_update(contact=person, data={"type": "company"})
     # then nothing changed
     person.refresh_from_db()
-    assert person.type == "person" and person.company == company
+    assert person.type == "person"
+    assert person.company == company

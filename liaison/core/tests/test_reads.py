@@ -37,7 +37,8 @@ def test_rows_hold_the_same_values_as_the_orm_reads() -> None:
         expected = snapshot(type(got)._default_manager.get(pk=got.pk))
         assert snapshot(got) == expected
         assert [type(v) for v in snapshot(got).values()] == [type(v) for v in expected.values()]
-    assert not series[0]._state.adding and series[0]._state.db == "default"
+    assert not series[0]._state.adding
+    assert series[0]._state.db == "default"
 
 
 def test_a_read_instance_saves_and_follows_its_foreign_key_as_an_orm_one_does() -> None:
@@ -175,4 +176,5 @@ def test_the_statements_are_cached_on_the_connection_itself() -> None:
     rows_where(NoSeries, "code", ["R0000"])
     # then the plan lives on the connection: a finished thread's connection is not kept alive
     plans = vars(connections["default"]).get("_liaison_read_plans")
-    assert plans and any(key[0] is NoSeries for key in plans)
+    assert plans
+    assert any(key[0] is NoSeries for key in plans)

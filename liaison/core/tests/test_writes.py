@@ -119,7 +119,8 @@ def test_insert_rows_stores_many_new_rows_in_one_statement() -> None:
     with CaptureQueriesContext(connection) as ctx:
         inserted = insert_rows(new)
     # then
-    assert inserted == 300 and len(ctx.captured_queries) == 1
+    assert inserted == 300
+    assert len(ctx.captured_queries) == 1
     assert NoSeries.objects.filter(code__startswith="I").count() == 300
     assert NoSeries.objects.get(code="I299").description == "Inserted 299"
 
@@ -200,7 +201,7 @@ def _instant(value: Any) -> datetime:
 
 def test_insert_values_refuses_rows_that_do_not_match_the_columns() -> None:
     (series,) = NoSeries.objects.bulk_create([NoSeries(code="BAD")])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rows of 3 values for 2 columns"):
         insert_values(NoSeriesLine, ("series_id", "starting_no"), [(series.pk, "B1", "x")])
     assert not NoSeriesLine.objects.filter(series=series).exists()
 
@@ -261,7 +262,8 @@ def test_a_builder_makes_the_instances_the_constructor_makes() -> None:
     made = NoSeries(code="B1", manual_nos=True, description="Common")
     # then the same columns, and the defaults of the fields not given
     assert snapshot(built) == snapshot(made)
-    assert built._state.adding and built.default_nos is True
+    assert built._state.adding
+    assert built.default_nos is True
     assert built._state.db is None
     # and nothing else in the instance's state: it saves and reloads as one made normally
     assert set(vars(built)) == set(vars(made))
@@ -273,10 +275,12 @@ def test_a_builder_values_are_not_shared_between_instances() -> None:
     builder = Builder(NoSeries)
     first, second = builder.new({"code": "B1"}), builder.new({"code": "B2"})
     first.description = "changed"
-    assert second.description == "" and (first.code, second.code) == ("B1", "B2")
+    assert second.description == ""
+    assert (first.code, second.code) == ("B1", "B2")
 
 
 def test_a_builder_takes_a_related_object_through_the_constructor() -> None:
     (series,) = _series(1)
     line = Builder(NoSeriesLine).new({"series": series, "starting_no": "F001"})
-    assert line.series_id == series.pk and line.line_no == 10000
+    assert line.series_id == series.pk
+    assert line.line_no == 10000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytest_django import Settings
 
 from liaison.contacts.models import Contact
 from liaison.documents.models import SalesHeader
@@ -35,7 +36,8 @@ def test_prospect_quote_to_order_print_and_email_through_the_api(
     assert created.status_code == 201, created.json()
     quote = created.json()
     assert created["Location"] == f"/api/v1/sales-documents/{quote['number']}"
-    assert quote["sell_to_customer_number"] == "" and quote["sell_to_template_code"]
+    assert quote["sell_to_customer_number"] == ""
+    assert quote["sell_to_template_code"]
     assert quote["total"] == "210.00"
     # when: made into an order
     made = api.post(f"/sales-documents/{quote['number']}/make-order")
@@ -49,9 +51,11 @@ def test_prospect_quote_to_order_print_and_email_through_the_api(
     printed = api.post(f"/sales-documents/{order['number']}/print")
     emailed = api.post(f"/sales-documents/{order['number']}/email", {})
     # then
-    assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+    assert printed.status_code == 200
+    assert printed["Content-Type"] == "application/pdf"
     assert printed.content.startswith(b"%PDF")
-    assert emailed.status_code == 201 and emailed.json()["status"] == "sent"
+    assert emailed.status_code == 201
+    assert emailed.json()["status"] == "sent"
     timeline = api.get(f"/interactions?contact={company.number}").json()["items"]
     assert [(e["document_type"], e["correspondence_type"]) for e in timeline] == [
         ("sales_order_confirmation", "hard_copy"),
@@ -76,7 +80,8 @@ def test_preview_pdf_logs_nothing(api: ApiClient, company: Contact) -> None:
         "/sales-documents", {"document_type": "quote", "contact_number": company.number}
     ).json()["number"]
     response = api.get(f"/sales-documents/{number}/pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
     assert not InteractionLogEntry.objects.exists()
 
 
@@ -92,7 +97,8 @@ def test_released_document_refuses_new_lines_with_409(api: ApiClient, company: C
     ).json()["number"]
     assert api.post(f"/sales-documents/{number}/release").json()["status"] == "released"
     response = api.post(f"/sales-documents/{number}/lines", {"description": "More"})
-    assert response.status_code == 409 and response.json()["code"] == "document_not_open"
+    assert response.status_code == 409
+    assert response.json()["code"] == "document_not_open"
 
 
 def test_log_a_call_and_correct_it(api: ApiClient, company: Contact) -> None:
@@ -103,7 +109,8 @@ def test_log_a_call_and_correct_it(api: ApiClient, company: Contact) -> None:
     assert logged.status_code == 201, logged.json()
     entry = logged.json()
     fixed = api.post(f"/interactions/{entry['id']}/correct", {"duration_min": "30"})
-    assert fixed.status_code == 201 and fixed.json()["corrects"] == entry["id"]
+    assert fixed.status_code == 201
+    assert fixed.json()["corrects"] == entry["id"]
     assert api.get(f"/interactions/{entry['id']}").json()["duration_min"] == "10.00"
 
 
@@ -117,7 +124,7 @@ def test_interaction_log_has_no_edit_or_delete(api: ApiClient, company: Contact)
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_email_gives_502_and_stays_in_the_outbox(
-    api: ApiClient, company: Contact, settings
+    api: ApiClient, company: Contact, settings: Settings
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
@@ -125,7 +132,8 @@ def test_failed_email_gives_502_and_stays_in_the_outbox(
     assert response.status_code == 502
     assert response.json()["code"] == "email_delivery_failed"
     (failed,) = api.get("/emails?status=failed").json()["items"]
-    assert failed["to"] == company.email and failed["error"]
+    assert failed["to"] == company.email
+    assert failed["error"]
 
 
 def test_interaction_setup_is_admin_only(api: ApiClient) -> None:
@@ -133,7 +141,8 @@ def test_interaction_setup_is_admin_only(api: ApiClient) -> None:
     assert response.status_code == 403
     admin = ApiClient(role="admin", username="boss")
     response = admin.patch("/interaction-template-setup", {"sales_quotes": ""})
-    assert response.status_code == 200 and response.json()["sales_quotes"] == ""
+    assert response.status_code == 200
+    assert response.json()["sales_quotes"] == ""
     bad = admin.patch("/interaction-template-setup", {"sales_quotes": "NOPE"})
     assert bad.status_code == 404
 
@@ -143,7 +152,8 @@ def test_a_forged_cursor_on_the_interaction_log_gives_422(api: ApiClient) -> Non
 
     forged = base64.urlsafe_b64encode(b"abc").decode().rstrip("=")
     response = api.get(f"/interactions?cursor={forged}")
-    assert response.status_code == 422 and response.json()["code"] == "validation_failed"
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"
     assert api.get(f"/emails?cursor={forged}").status_code == 422
 
 

@@ -19,7 +19,7 @@ from liaison.documents.services import (
     document_release,
     document_reopen,
 )
-from liaison.documents.sides import PURCHASE, SALES
+from liaison.documents.sides import PURCHASE, SALES, Side
 from liaison.interactions.models import InteractionLogEntry
 from liaison.interactions.services import interaction_setup_update
 from liaison.purchases.models import Vendor
@@ -58,9 +58,12 @@ def test_quote_for_linked_contact_takes_its_customer_and_addresses(company: Cont
     quote = document_create(side=SALES, document_type="quote", contact=company)
     # then
     assert quote.number == "SQ0001"
-    assert quote.sell_to_customer == customer and quote.bill_to_customer == customer
-    assert quote.sell_to_contact == company and quote.bill_to_contact == company
-    assert quote.sell_to_name == "Alpine Ski House" and quote.sell_to_city == "Oslo"
+    assert quote.sell_to_customer == customer
+    assert quote.bill_to_customer == customer
+    assert quote.sell_to_contact == company
+    assert quote.bill_to_contact == company
+    assert quote.sell_to_name == "Alpine Ski House"
+    assert quote.sell_to_city == "Oslo"
     assert quote.sell_to_email == company.email
     assert quote.salesperson_code == "JS"
     assert quote.sell_to_customer_template is None
@@ -91,7 +94,8 @@ def test_quote_for_unlinked_person_is_a_prospect_quote_with_company_data(
     # when
     quote = document_create(side=SALES, document_type="quote", contact=person)
     # then
-    assert quote.sell_to_customer is None and quote.bill_to_customer is None
+    assert quote.sell_to_customer is None
+    assert quote.bill_to_customer is None
     assert quote.sell_to_name == "Alpine Ski House"
     assert quote.sell_to_phone_no == company.phone_no
     assert quote.sell_to_contact_name == "Ann Lee"
@@ -111,7 +115,7 @@ def test_quote_for_unlinked_person_is_a_prospect_quote_with_company_data(
     ],
 )
 def test_order_for_unlinked_contact_is_refused_and_stores_nothing(
-    company: Contact, side, document_type: str, code: str
+    company: Contact, side: Side, document_type: str, code: str
 ) -> None:
     # when
     with pytest.raises(DomainError) as caught:
@@ -119,7 +123,8 @@ def test_order_for_unlinked_contact_is_refused_and_stores_nothing(
     # then
     assert caught.value.code == code
     assert "is not related to a" in caught.value.message
-    assert not SalesHeader.objects.exists() and not PurchaseHeader.objects.exists()
+    assert not SalesHeader.objects.exists()
+    assert not PurchaseHeader.objects.exists()
 
 
 def test_privacy_blocked_contact_cannot_get_a_quote(company: Contact) -> None:
@@ -156,7 +161,8 @@ def test_document_for_a_customer_takes_its_primary_contact(company: Contact) -> 
     # when
     order = document_create(side=SALES, document_type="order", record=customer)
     # then
-    assert order.sell_to_contact == person and order.bill_to_contact == person
+    assert order.sell_to_contact == person
+    assert order.bill_to_contact == person
     assert order.sell_to_contact_name == "Ann Lee"
     assert order.sell_to_email == "ann@alpine.example.com"
 
@@ -198,9 +204,11 @@ def test_make_order_from_prospect_quote_creates_customer_from_template(
     customer = Customer.objects.get()
     assert customer.name == "Alpine Ski House"
     assert customer.payment_terms_code == "14 DAYS"  # from template CUST-COMPANY
-    assert order.document_type == "order" and order.number == "SO0001"
+    assert order.document_type == "order"
+    assert order.number == "SO0001"
     assert order.quote_number == quote.number
-    assert order.sell_to_customer == customer and order.bill_to_customer == customer
+    assert order.sell_to_customer == customer
+    assert order.bill_to_customer == customer
     assert [line.description for line in order.lines.all()] == ["Ski rental", "Lessons"]
     assert not SalesHeader.objects.filter(number=quote.number).exists()
 
@@ -217,7 +225,8 @@ def test_new_customer_goes_onto_the_contact_familys_other_open_quotes(
     # then
     second.refresh_from_db()
     customer = Customer.objects.get()
-    assert second.sell_to_customer == customer and second.bill_to_customer == customer
+    assert second.sell_to_customer == customer
+    assert second.bill_to_customer == customer
     assert second.sell_to_name == customer.name
     assert second.sell_to_customer_template is None
 
@@ -244,7 +253,8 @@ def test_purchase_quote_for_prospect_becomes_order_with_a_new_vendor(company: Co
     order = document_make_order(header=quote)
     # then
     vendor = Vendor.objects.get()
-    assert order.buy_from_vendor == vendor and order.pay_to_vendor == vendor
+    assert order.buy_from_vendor == vendor
+    assert order.pay_to_vendor == vendor
     assert order.number == "PO0001"
 
 
@@ -299,10 +309,13 @@ def test_printing_a_quote_logs_against_the_bill_to_contact_with_the_template(
     # then
     assert pdf.startswith(b"%PDF")
     entry = InteractionLogEntry.objects.get()
-    assert entry.contact == person and entry.contact_company == company
-    assert entry.document_type == "sales_quote" and entry.document_number == quote.number
+    assert entry.contact == person
+    assert entry.contact_company == company
+    assert entry.document_type == "sales_quote"
+    assert entry.document_number == quote.number
     assert entry.interaction_template_code == "SQUOTE"
-    assert entry.information_flow == "outbound" and entry.initiated_by == "us"
+    assert entry.information_flow == "outbound"
+    assert entry.initiated_by == "us"
     assert entry.description == f"Sales quote {quote.number}"
     quote.refresh_from_db()
     assert quote.no_printed == 1
@@ -341,7 +354,8 @@ def test_purchase_quote_logs_against_the_pay_to_vendors_contact(company: Contact
     document_print(header=quote)
     # then
     entry = InteractionLogEntry.objects.get()
-    assert entry.contact == company and entry.document_type == "purchase_quote"
+    assert entry.contact == company
+    assert entry.document_type == "purchase_quote"
 
 
 def test_prospect_purchase_quote_logs_nothing_as_it_has_no_vendor(company: Contact) -> None:
@@ -355,7 +369,8 @@ def test_purchase_order_logs_against_the_buy_from_vendor(company: Contact) -> No
     order = document_create(side=PURCHASE, document_type="order", contact=company)
     document_print(header=order)
     entry = InteractionLogEntry.objects.get()
-    assert entry.document_type == "purchase_order" and entry.contact == company
+    assert entry.document_type == "purchase_order"
+    assert entry.contact == company
 
 
 def test_first_line_of_a_service_order_logs_its_creation_once(company: Contact) -> None:
@@ -388,7 +403,8 @@ def test_customer_created_from_the_contact_card_goes_onto_its_prospect_quotes(
     customer, _ = contact_record_create("customer", contact=company)
     # then
     quote.refresh_from_db()
-    assert quote.sell_to_customer == customer and quote.bill_to_customer == customer
+    assert quote.sell_to_customer == customer
+    assert quote.bill_to_customer == customer
     assert quote.sell_to_customer_template is None
 
 
@@ -404,7 +420,8 @@ def test_linked_vendor_goes_onto_prospect_purchase_quotes(company: Contact) -> N
     contact_record_link(contact=company, kind="vendor", number=vendor.number)
     # then
     quote.refresh_from_db()
-    assert quote.buy_from_vendor == vendor and quote.pay_to_vendor == vendor
+    assert quote.buy_from_vendor == vendor
+    assert quote.pay_to_vendor == vendor
 
 
 def test_demo_documents_load_quotes_orders_and_interactions() -> None:

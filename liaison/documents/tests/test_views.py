@@ -24,7 +24,8 @@ def test_quote_from_the_contact_card_to_order_print_and_email(
 ) -> None:
     # given: the card offers the document buttons
     card = web.get(f"/contacts/{company.number}/").content.decode()
-    assert "New sales quote" in card and "Log interaction" in card
+    assert "New sales quote" in card
+    assert "Log interaction" in card
     # when: a quote is made and a line added (htmx redraws only the lines)
     response = web.post("/documents/sales/new/", {"contact": company.number, "type": "quote"})
     quote = SalesHeader.objects.get()
@@ -39,9 +40,11 @@ def test_quote_from_the_contact_card_to_order_print_and_email(
         },
         headers={"HX-Request": "true"},
     ).content.decode()
-    assert lines.startswith('<div id="lines">') and "80.00" in lines
+    assert lines.startswith('<div id="lines">')
+    assert "80.00" in lines
     page = web.get(f"/documents/sales/{quote.number}/").content.decode()
-    assert "prospect" in page and "CUST-COMPANY" in page
+    assert "prospect" in page
+    assert "CUST-COMPANY" in page
     # when: made into an order
     response = web.post(f"/documents/sales/{quote.number}/make-order/", follow=True)
     # then: the customer was created and the user is told
@@ -66,7 +69,8 @@ def test_bad_line_is_shown_inline_and_nothing_stored(web: Client, company: Conta
         f"/documents/sales/{quote.number}/lines/",
         {"description": "", "quantity": "-1", "unit_price": "1", "line_discount_pct": "0"},
     ).content.decode()
-    assert "error" in page and not quote.lines.exists()
+    assert "error" in page
+    assert not quote.lines.exists()
 
 
 def test_order_for_a_prospect_from_the_card_says_why_it_cannot(
@@ -85,7 +89,8 @@ def test_log_a_call_from_the_card(web: Client, company: Contact) -> None:
         {"template_code": "CALL", "description": "Prices"},
     )
     entry = InteractionLogEntry.objects.get()
-    assert entry.description == "Prices" and entry.user_name == "clerk"
+    assert entry.description == "Prices"
+    assert entry.user_name == "clerk"
     assert "Prices" in web.get(f"/contacts/{company.number}/").content.decode()
 
 
@@ -115,7 +120,8 @@ def test_admin_sets_the_letterhead_and_what_logs(client: Client) -> None:
     assert CompanyInformation.objects.get().name == "Cronus Ltd"
     client.post("/documents/setup/", {"log": "1", "log-sales_quotes": "", "log-emails": "EMAIL"})
     setup = interaction_setup_get()
-    assert setup.sales_quotes_id is None and setup.emails_id is not None
+    assert setup.sales_quotes_id is None
+    assert setup.emails_id is not None
 
 
 def test_editor_cannot_change_the_documents_setup(web: Client) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_delete, contact_update
@@ -34,7 +35,8 @@ def test_manual_call_is_logged_with_the_templates_values(company: Contact) -> No
         contact=company, template_code="CALL", data={"description": "Asked about prices"}
     )
     # then
-    assert entry.contact_number == company.number and entry.contact_name == company.name
+    assert entry.contact_number == company.number
+    assert entry.contact_name == company.name
     assert entry.interaction_template_code == "CALL"
     assert entry.duration_min == Decimal(10)
     assert entry.description == "Asked about prices"
@@ -72,7 +74,8 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(company: Contact) ->
     # then
     entry.refresh_from_db()
     assert entry.duration_min == Decimal(10)
-    assert fixed.pk != entry.pk and fixed.corrects == entry
+    assert fixed.pk != entry.pk
+    assert fixed.corrects == entry
     assert fixed.duration_min == Decimal(25)
     with pytest.raises(DomainError) as caught:
         interaction_correct(entry=entry, data={"duration_min": Decimal(5)})
@@ -110,7 +113,8 @@ def test_deleting_a_person_moves_its_history_to_its_company(company: Contact) ->
     interaction_log_manual(contact=person, template_code="MEETING")
     contact_delete(contact=person)
     entry = InteractionLogEntry.objects.get()
-    assert entry.contact == company and entry.contact_number == person.number
+    assert entry.contact == company
+    assert entry.contact_number == person.number
 
 
 def test_contact_with_interactions_cannot_change_type(company: Contact) -> None:
@@ -140,7 +144,7 @@ def test_person_changing_company_leaves_its_history_with_the_old_company(
 
 
 def test_plain_email_is_sent_after_commit_and_logged(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,11 +154,12 @@ def test_plain_email_is_sent_after_commit_and_logged(
     assert [m.to for m in mail.outbox] == [["info@alpine.example.com"]]
     entry = InteractionLogEntry.objects.get()
     assert entry.interaction_template_code == "EMAIL"
-    assert entry.email == email and entry.subject == "Season offer"
+    assert entry.email == email
+    assert entry.subject == "Season offer"
 
 
 def test_email_is_not_sent_when_the_transaction_rolls_back(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # given: a contact without an address makes the send fail before anything is queued
     contact_update(contact=company, data={"email": ""})
@@ -163,11 +168,14 @@ def test_email_is_not_sent_when_the_transaction_rolls_back(
         email_send(contact=company, subject="Hi", body="")
     # then
     assert caught.value.code == "no_email_address"
-    assert not mail.outbox and not OutgoingEmail.objects.exists()
+    assert not mail.outbox
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_failed_delivery_is_recorded_and_can_be_retried(
-    company: Contact, django_capture_on_commit_callbacks, settings
+    company: Contact,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    settings: Settings,
 ) -> None:
     # given: an SMTP server that refuses connections
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -185,21 +193,23 @@ def test_failed_delivery_is_recorded_and_can_be_retried(
     with django_capture_on_commit_callbacks(execute=True):
         email_retry(email=stored)
     stored.refresh_from_db()
-    assert stored.status == "sent" and stored.attempts == 2
+    assert stored.status == "sent"
+    assert stored.attempts == 2
 
 
 def test_privacy_blocked_contact_gets_no_email(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     contact_update(contact=company, data={"privacy_blocked": True})
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as caught:
         email_send(contact=company, subject="Hi", body="")
     assert caught.value.code == "contact_privacy_blocked"
-    assert not mail.outbox and not OutgoingEmail.objects.exists()
+    assert not mail.outbox
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_emailing_a_quote_attaches_its_pdf_and_logs_it(
-    company: Contact, django_capture_on_commit_callbacks
+    company: Contact, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # given
     quote = document_create(
@@ -215,8 +225,10 @@ def test_emailing_a_quote_attaches_its_pdf_and_logs_it(
     assert email.status == "sent"
     (message,) = mail.outbox
     assert message.to == ["info@alpine.example.com"]
-    name, content, mimetype = message.attachments[0]
-    assert name == f"{quote.number}.pdf" and content.startswith(b"%PDF")
+    name, content, _mimetype = message.attachments[0]
+    assert name == f"{quote.number}.pdf"
+    assert content.startswith(b"%PDF")
     entry = InteractionLogEntry.objects.get()
-    assert entry.document_type == "sales_quote" and entry.correspondence_type == "email"
+    assert entry.document_type == "sales_quote"
+    assert entry.correspondence_type == "email"
     assert entry.email == email

@@ -68,7 +68,8 @@ def _ok(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def _snapshot_of(database: Path) -> dict[str, list[str]]:
-    return json.loads(_ok(_step(database, "snapshot")))
+    snapshot: dict[str, list[str]] = json.loads(_ok(_step(database, "snapshot")))
+    return snapshot
 
 
 def _needs_postgresql() -> None:
@@ -98,7 +99,8 @@ def test_sqlite_file_round_trip_through_the_commands_restores_every_row(tmp_path
     # then a restore over the changed data is refused without --force
     refused = _step(live, "restore", str(backup))
     assert refused.returncode == 2
-    assert "[restore_target_not_empty]" in refused.stderr and "--force" in refused.stderr
+    assert "[restore_target_not_empty]" in refused.stderr
+    assert "--force" in refused.stderr
     # when it is forced
     restored = _ok(_step(live, "restore", str(backup), "--force"))
     # then every table holds exactly the rows it held at the backup
@@ -123,7 +125,8 @@ def test_sqlite_backup_taken_while_another_process_writes_is_consistent(tmp_path
         text=True,
     )
     try:
-        assert writer.stdout is not None and writer.stdout.readline().strip() == WRITER_READY
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == WRITER_READY
         # when two backups are taken while it writes
         backups = [tmp_path / f"backup-{i}.sqlite3" for i in range(2)]
         for backup in backups:
@@ -144,7 +147,8 @@ def test_sqlite_backup_taken_while_another_process_writes_is_consistent(tmp_path
                 "JOIN relations_contactbusinessrelation r ON r.customer_id = s.id "
                 "JOIN contacts_contact c ON c.id = r.contact_id ORDER BY s.id"
             ).fetchall()
-        assert pairs and all(customer == contact for _, customer, contact in pairs)
+        assert pairs
+        assert all(customer == contact for _, customer, contact in pairs)
         edited_phones.add(pairs[0][1])  # the writer edits the first linked customer
     # and the backups caught the writer at different moments
     assert len(edited_phones) > 1
@@ -179,7 +183,7 @@ def test_backup_keeps_an_existing_file_unless_asked_to_overwrite(tmp_path: Path)
     backup = tmp_path / "liaison.backup"
     backup.write_text("an older backup")
     # when a backup is made to it
-    with pytest.raises(BackupFileExists, match="already exists.*--overwrite"):
+    with pytest.raises(BackupFileExists, match=r"already exists.*--overwrite"):
         backup_create(backup)
     # then the file is untouched and nothing is left behind
     assert backup.read_text() == "an older backup"
@@ -195,7 +199,8 @@ def test_backup_creates_missing_folders(tmp_path: Path) -> None:
     backup = tmp_path / "backups" / "2024" / "liaison.backup"
     info = backup_create(backup)
     # then they are created and the summary names the file
-    assert backup.is_file() and info.size == backup.stat().st_size
+    assert backup.is_file()
+    assert info.size == backup.stat().st_size
     assert str(backup) in info.summary()
 
 
@@ -205,7 +210,7 @@ def test_restore_refuses_to_replace_data_unless_forced(tmp_path: Path) -> None:
     backup_create(backup)
     contact_create(data={"name": "Made after the backup"})
     # when the backup is restored without force
-    with pytest.raises(RestoreTargetNotEmpty, match="already holds data.*--force") as refused:
+    with pytest.raises(RestoreTargetNotEmpty, match=r"already holds data.*--force") as refused:
         backup_restore(backup)
     # then nothing was replaced
     assert refused.value.code == "restore_target_not_empty"
@@ -280,7 +285,7 @@ def test_pg_dump_failure_is_reported_with_its_message_and_leaves_no_file(
     out = tmp_path / "out"
     out.mkdir()
     # when a backup is made
-    with pytest.raises(BackupError, match="pg_dump failed \\(exit status 1\\).*disk on fire"):
+    with pytest.raises(BackupError, match=r"pg_dump failed \(exit status 1\).*disk on fire"):
         backup_create(out / "liaison.backup")
     # then neither the backup nor its temporary file is left
     assert list(out.iterdir()) == []

@@ -44,7 +44,9 @@ def test_a_key_from_a_file_is_accepted() -> None:
 def test_debug_is_refused() -> None:
     # when DEBUG is on, then the start is refused and the message says how to turn it off
     problems = production_problems(_settings(debug=True), {"LIAISON_SECRET_KEY": STRONG_KEY})
-    assert len(problems) == 1 and "DEBUG is on" in problems[0] and "LIAISON_DEBUG" in problems[0]
+    assert len(problems) == 1
+    assert "DEBUG is on" in problems[0]
+    assert "LIAISON_DEBUG" in problems[0]
 
 
 def test_the_development_key_is_refused_even_from_the_environment() -> None:
@@ -53,7 +55,8 @@ def test_the_development_key_is_refused_even_from_the_environment() -> None:
     # when checked, then it is refused once, with a way to make a real key
     problems = production_problems(_settings(key=DEVELOPMENT_SECRET_KEY), environ)
     assert len(problems) == 1
-    assert "development default" in problems[0] and "secrets.token_urlsafe" in problems[0]
+    assert "development default" in problems[0]
+    assert "secrets.token_urlsafe" in problems[0]
 
 
 def test_a_key_that_does_not_come_from_the_environment_is_refused() -> None:
@@ -71,7 +74,8 @@ def test_a_key_other_than_the_environment_value_is_refused() -> None:
     environ = {"LIAISON_SECRET_KEY": STRONG_KEY[::-1]}
     # when checked, then it is refused
     problems = production_problems(_settings(), environ)
-    assert len(problems) == 1 and "not the value of LIAISON_SECRET_KEY" in problems[0]
+    assert len(problems) == 1
+    assert "not the value of LIAISON_SECRET_KEY" in problems[0]
 
 
 def test_two_key_sources_at_once_are_refused() -> None:
@@ -79,7 +83,8 @@ def test_two_key_sources_at_once_are_refused() -> None:
     environ = {"LIAISON_SECRET_KEY": STRONG_KEY, "LIAISON_SECRET_KEY_FILE": "/run/secrets/k"}
     # when checked, then it is refused as ambiguous
     problems = production_problems(_settings(), environ)
-    assert len(problems) == 1 and "set only one" in problems[0]
+    assert len(problems) == 1
+    assert "set only one" in problems[0]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +95,8 @@ def test_two_key_sources_at_once_are_refused() -> None:
 def test_a_weak_key_is_refused(key: str) -> None:
     # when the key from the environment is weak, then it is refused
     problems = production_problems(_settings(key=key), {"LIAISON_SECRET_KEY": key})
-    assert len(problems) == 1 and "SECRET_KEY is too weak" in problems[0]
+    assert len(problems) == 1
+    assert "SECRET_KEY is too weak" in problems[0]
 
 
 def test_every_problem_is_reported_at_once() -> None:

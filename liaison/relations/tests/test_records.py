@@ -50,7 +50,8 @@ def test_creating_a_customer_creates_its_company_contact_and_link() -> None:
     )
     # then
     contact = Contact.objects.get(relations__customer=customer)
-    assert contact.number == "CT000001" and contact.no_series == "CONT"
+    assert contact.number == "CT000001"
+    assert contact.no_series == "CONT"
     assert contact.type == "company"
     assert (contact.name, contact.phone_no, contact.salesperson_code) == (
         "Fabrikam",
@@ -65,7 +66,8 @@ def test_creating_a_customer_creates_its_company_contact_and_link() -> None:
 def test_customer_with_contact_text_gets_a_person_as_primary_contact() -> None:
     customer = customer_create(data={"name": "Fabrikam", "contact": "Jane Doe"})
     person = customer.primary_contact
-    assert person is not None and person.type == "person"
+    assert person is not None
+    assert person.type == "person"
     assert person.company == Contact.objects.get(relations__customer=customer)
     assert (person.first_name, person.surname) == ("Jane", "Doe")
     assert customer.contact == "Jane Doe"
@@ -74,9 +76,11 @@ def test_customer_with_contact_text_gets_a_person_as_primary_contact() -> None:
 def test_person_type_customer_gets_a_person_contact() -> None:
     customer = customer_create(data={"name": "Kari Hansen", "contact_type": "person"})
     contact = Contact.objects.get(relations__customer=customer)
-    assert contact.type == "person" and contact.company is None
+    assert contact.type == "person"
+    assert contact.company is None
     assert (contact.first_name, contact.surname) == ("Kari", "Hansen")
-    assert customer.primary_contact == contact and customer.contact == "Kari Hansen"
+    assert customer.primary_contact == contact
+    assert customer.contact == "Kari Hansen"
 
 
 def test_vendor_contact_takes_purchaser_code_as_salesperson_once() -> None:
@@ -104,7 +108,7 @@ def test_blank_relation_code_creates_no_contact_and_no_error() -> None:
 def test_blank_contact_series_aborts_the_customer_insert() -> None:
     MarketingSetup.objects.filter(pk=1).update(contact_nos=None)
     before = _counts()
-    with pytest.raises(SetupMissing, match="Contact Nos."):
+    with pytest.raises(SetupMissing, match=r"Contact Nos\."):
         customer_create(data={"name": "Nobody"})
     assert _counts() == before
 
@@ -162,7 +166,8 @@ def test_deleting_a_contact_keeps_its_customer_and_clears_primary_contact(
     deleted = contact_delete(contact=company)
     assert set(deleted) == {company.number, person.number}
     customer.refresh_from_db()
-    assert customer.primary_contact is None and customer.contact == ""
+    assert customer.primary_contact is None
+    assert customer.contact == ""
     assert customer.name == "Alpine Ski House"
 
 
@@ -172,12 +177,14 @@ def test_create_customer_from_contact_applies_template_and_copies_shared_fields_
     # given a template that fills a shared field the contact left blank
     CustomerTemplate.objects.filter(code="CUST-COMPANY").update(currency_code="NOK")
     # when
-    customer, report = customer_create_from_contact(contact=company)
+    customer, _report = customer_create_from_contact(contact=company)
     # then
     company.refresh_from_db()
-    assert customer.payment_terms_code == "14 DAYS" and customer.payment_method_code == "BANK"
+    assert customer.payment_terms_code == "14 DAYS"
+    assert customer.payment_method_code == "BANK"
     assert customer.currency_code == company.currency_code == "NOK"  # product decision 3
-    assert customer.name == company.name and customer.phone_no == company.phone_no
+    assert customer.name == company.name
+    assert customer.phone_no == company.phone_no
     assert customer.territory_code == "NORTH"
     assert customer.contact_type == "company"
     assert company.business_relation_summary == "customer"
@@ -261,7 +268,8 @@ def test_vendor_from_contact_keeps_the_purchaser_and_takes_template(company: Con
 
 def test_bank_account_from_contact(company: Contact) -> None:
     bank, _ = bank_account_create_from_contact(contact=company)
-    assert bank.name == company.name and bank.city == "Oslo"
+    assert bank.name == company.name
+    assert bank.city == "Oslo"
     company.refresh_from_db()
     assert company.business_relation_summary == "bank_account"
 
@@ -270,7 +278,8 @@ def test_customer_phone_change_reaches_the_contact(company: Contact) -> None:
     customer, _ = customer_create_from_contact(contact=company)
     customer_update(customer=customer, data={"phone_no": "+47 55 55 55 55"})
     company.refresh_from_db()
-    assert company.phone_no == "+47 55 55 55 55" and company.phone_e164 == "+4755555555"
+    assert company.phone_no == "+47 55 55 55 55"
+    assert company.phone_e164 == "+4755555555"
 
 
 def test_contact_type_of_a_customer_is_never_flipped_by_sync() -> None:
@@ -280,7 +289,8 @@ def test_contact_type_of_a_customer_is_never_flipped_by_sync() -> None:
 
     contact_update(contact=contact, data={"city": "Bergen"})
     customer.refresh_from_db()
-    assert customer.contact_type == "person" and customer.city == "Bergen"
+    assert customer.contact_type == "person"
+    assert customer.city == "Bergen"
 
 
 def test_primary_contact_must_belong_to_the_linked_company(company: Contact) -> None:

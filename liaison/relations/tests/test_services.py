@@ -132,10 +132,12 @@ def test_batch_creates_contacts_for_unlinked_customers_only() -> None:
     )
     # then
     assert (result.created, result.skipped) == (3, 1)
-    assert seen[-1] == (4, 4) and len(seen) == 2
+    assert seen[-1] == (4, 4)
+    assert len(seen) == 2
     for customer in unlinked:
         contact = Contact.objects.get(relations__customer=customer)
-        assert contact.name == customer.name and contact.business_relation_summary == "customer"
+        assert contact.name == customer.name
+        assert contact.business_relation_summary == "customer"
     # and a second run finds nothing to do
     again = contacts_create_from("customer")
     assert (again.created, again.skipped) == (0, 4)
@@ -156,7 +158,8 @@ def test_a_batch_chunk_looks_up_each_record_s_links_not_all_links() -> None:
     # then the links are searched per customer by key (anti join / correlated subquery), not
     # read whole into a list or hash for every chunk, whose cost would grow with the links made
     assert "NOT EXISTS" in sql
-    assert "LIST SUBQUERY" not in plan and "hashed SubPlan" not in plan
+    assert "LIST SUBQUERY" not in plan
+    assert "hashed SubPlan" not in plan
     assert [c.name for c in query] == ["Unlinked"]
 
 
@@ -172,12 +175,15 @@ def test_relation_codes_must_be_distinct() -> None:
     with pytest.raises(SetupCodesNotDistinct):
         marketing_setup_update(data={"bus_rel_code_for_vendors": "CUST"})
     vendors = MarketingSetup.objects.get().bus_rel_code_for_vendors
-    assert vendors is not None and vendors.code == "VEND"
+    assert vendors is not None
+    assert vendors.code == "VEND"
 
 
 def test_init_is_idempotent() -> None:
     assert setup_init() == []
     setup = MarketingSetup.objects.get()
-    assert setup.contact_nos is not None and setup.contact_nos.code == "CONT"
+    assert setup.contact_nos is not None
+    assert setup.contact_nos.code == "CONT"
     customers = setup.bus_rel_code_for_customers
-    assert customers is not None and customers.code == "CUST"
+    assert customers is not None
+    assert customers.code == "CUST"

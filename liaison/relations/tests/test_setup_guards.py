@@ -111,7 +111,8 @@ def test_deleting_the_template_named_as_a_setup_default_is_refused_and_the_defau
     assert response.status_code == 409, response.content
     body = response.json()
     assert body["code"] == "template_is_setup_default"
-    assert code in body["detail"] and named in body["detail"]
+    assert code in body["detail"]
+    assert named in body["detail"]
     assert "Choose another default" in body["detail"]
     # and the template and the default are still there
     assert api.get(f"/{path}-templates/{code}").status_code == 200

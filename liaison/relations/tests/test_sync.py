@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from liaison.banking.services import bank_account_create_from_contact
 from liaison.contacts.models import Contact
@@ -37,7 +38,8 @@ def test_contact_change_reaches_customer_vendor_and_bank_account(hub: Contact) -
         assert record.phone_no == "+47 99 88 77 66"
         assert record.phone_e164 == "+4799887766"
     assert report.written == {"sales.customer": 1, "purchases.vendor": 1, "banking.bankaccount": 1}
-    assert "customer" in report.describe() and "phone_no" in report.describe()
+    assert "customer" in report.describe()
+    assert "phone_no" in report.describe()
 
 
 def test_customer_change_reaches_contact_and_other_links_but_not_itself(hub: Contact) -> None:
@@ -51,7 +53,8 @@ def test_customer_change_reaches_contact_and_other_links_but_not_itself(hub: Con
     assert hub.city == "Bergen"
     assert Vendor.objects.get(links__contact=hub).city == "Bergen"
     bank = hub.relations.get(link_to_table="bank_account").bank_account
-    assert bank is not None and bank.city == "Bergen"
+    assert bank is not None
+    assert bank.city == "Bergen"
     customer.refresh_from_db()
     assert customer.version == version_after_own_save
     assert "sales.customer" not in report.written
@@ -162,7 +165,7 @@ def _queries_for_edit(contact: Contact, value: str) -> int:
 
 
 def test_contact_edit_with_three_links_issues_a_constant_number_of_queries(
-    hub: Contact, django_assert_max_num_queries
+    hub: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     # given persons of the company, which the edit cascades to
     for i in range(3):
