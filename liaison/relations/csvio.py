@@ -25,6 +25,7 @@ from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
 from liaison.core.errors import DomainError, ValidationFailed
 from liaison.core.update import refuse_nulls
+from liaison.records.selectors import editable_fields
 from liaison.relations.bulk import (
     COMPANY_NUMBER,
     BulkReport,
@@ -36,7 +37,6 @@ from liaison.relations.column_map import ERROR_COLUMN, ColumnMap
 from liaison.relations.errors import RunTakenOver
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.numbers_seen import NumbersSeen
-from liaison.relations.records import editable_fields
 
 KINDS = ("contact", "customer", "vendor", "bank_account")
 CHUNK_SIZE = 1000

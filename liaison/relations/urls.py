@@ -1,22 +1,19 @@
-"""Pages of customers, vendors, bank accounts and batch jobs."""
+"""Pages of batch jobs, and the ``records`` namespace the customer, vendor and bank account
+pages share (templates reverse ``records:detail`` with a kind's path)."""
 
 from django.urls import path
 
+from liaison.banking.urls import urlpatterns as bank_account_urls
+from liaison.purchases.urls import urlpatterns as vendor_urls
 from liaison.relations import views
+from liaison.sales.urls import urlpatterns as customer_urls
 
 app_name = "records"
 urlpatterns = [
     path("batch/", views.batch, name="batch"),
     path("batch/start/", views.batch_start, name="batch_start"),
     path("batch/jobs/<int:job_id>/", views.job_view, name="job"),
-    path("<str:kind_path>/", views.record_list, name="list"),
-    path("<str:kind_path>/new/", views.record_new, name="new"),
-    path("<str:kind_path>/<str:number>/", views.record_detail, name="detail"),
-    path("<str:kind_path>/<str:number>/edit/", views.record_edit, name="edit"),
-    path("<str:kind_path>/<str:number>/delete/", views.record_delete, name="delete"),
-    path(
-        "<str:kind_path>/<str:number>/create-contact/",
-        views.record_create_contact,
-        name="create_contact",
-    ),
+    *customer_urls,
+    *vendor_urls,
+    *bank_account_urls,
 ]
