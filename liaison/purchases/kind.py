@@ -7,14 +7,9 @@ from liaison.records.kind import RecordKind
 VENDOR = RecordKind(
     key="vendor",
     model=Vendor,
-    path="vendors",
-    label="Vendor",
-    schema_name="Vendor",
     setup_model=PurchasesSetup,
-    setup_series_field="vendor_nos",
-    setup_series_label="Vendor Nos.",
+    template_required=True,
     template_model=VendorTemplate,
     template_defaults={"company": "default_vendor_template"},
-    template_required=True,
     primary_contact_copies=("phone_no", "email"),
 )
