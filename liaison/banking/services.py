@@ -1,5 +1,5 @@
-"""Write services for bank accounts: the shared record rules (``records/services.py``) bound to
-the bank account kind. Pages, API, imports and the demo create and edit bank accounts here."""
+"""Write services for bank accounts, by name: the shared record rules (``records/services.py``)
+bound to the bank account kind. The pages and the API call those rules with the kind itself."""
 
 from __future__ import annotations
 

@@ -294,11 +294,10 @@ def _ensure_records(side: Side, header: Any) -> Any:
                 fields={missing: ["Required to create the record."]},
             )
         record = linked_record(side, contact)
-        if record is None:
-            record, _ = record_create_from_contact(
-                side.kind, contact=contact, template_code=template.code
-            )
-        quotes_assign(side, contact, record)
+        if record is None:  # the new record goes onto the family's quotes (R-M9) as it is made
+            record_create_from_contact(side.kind, contact=contact, template_code=template.code)
+        else:
+            quotes_assign(side, contact, record)
         header = _lock(header)
     return header
 

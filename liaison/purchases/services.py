@@ -1,5 +1,5 @@
-"""Write services for vendors: the shared record rules (``records/services.py``) bound to
-the vendor kind. Pages, API, imports and the demo create and edit vendors here."""
+"""Write services for vendors, by name: the shared record rules (``records/services.py``)
+bound to the vendor kind. The pages and the API call those rules with the kind itself."""
 
 from __future__ import annotations
 

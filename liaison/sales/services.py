@@ -1,5 +1,5 @@
-"""Write services for customers: the shared record rules (``records/services.py``) bound to
-the customer kind. Pages, API, imports and the demo create and edit customers here."""
+"""Write services for customers, by name: the shared record rules (``records/services.py``)
+bound to the customer kind. The pages and the API call those rules with the kind itself."""
 
 from __future__ import annotations
 
