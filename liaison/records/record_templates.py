@@ -14,14 +14,15 @@ from liaison.core.models import NoSeries
 from liaison.core.normalise import CODE_FIELDS
 from liaison.core.update import full_clean_or_raise, label, model_update, refuse_nulls
 from liaison.documents.sides import PURCHASE, SALES
-from liaison.purchases.models import VendorTemplate
+from liaison.records.kinds import RECORD_KINDS
 from liaison.relations.errors import TemplateInUse, TemplateIsSetupDefault
 from liaison.relations.models import MarketingSetup
-from liaison.sales.models import CustomerTemplate
 
+# The kinds that have templates (customers and vendors), by key.
 TEMPLATE_MODELS: dict[str, type[models.Model]] = {
-    "customer": CustomerTemplate,
-    "vendor": VendorTemplate,
+    key: kind.template_model
+    for key, kind in RECORD_KINDS.items()
+    if kind.template_model is not None
 }
 
 
