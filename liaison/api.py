@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from liaison.accounts.roles import ADMIN, EDITOR, VIEWER, allows, role_of
 from liaison.accounts.services import token_authenticate
+from liaison.banking.api import router as bank_accounts_router
 from liaison.batch.api import router as batch_router
 from liaison.contacts.api import router as contacts_router
 from liaison.core import request_id
@@ -19,7 +20,9 @@ from liaison.core.errors import DomainError
 from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
 from liaison.interactions.api import router as interactions_router
-from liaison.relations.api import record_router, setup_router
+from liaison.purchases.api import router as vendors_router
+from liaison.relations.api import setup_router
+from liaison.sales.api import router as customers_router
 from liaison.webutils import deleted_meanwhile
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -249,12 +252,9 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/contacts", contacts_router)
-for _kind, _path in (
-    ("customer", "customers"),
-    ("vendor", "vendors"),
-    ("bank_account", "bank-accounts"),
-):
-    api.add_router(f"/{_path}", record_router(_kind))
+api.add_router("/customers", customers_router)
+api.add_router("/vendors", vendors_router)
+api.add_router("/bank-accounts", bank_accounts_router)
 api.add_router("", setup_router)
 api.add_router("", batch_router)
 api.add_router("/sales-documents", document_routers["sales"])

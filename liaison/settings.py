@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "liaison.sales",
     "liaison.purchases",
     "liaison.banking",
+    "liaison.records",
     "liaison.relations",
     "liaison.batch",
     "liaison.audit",

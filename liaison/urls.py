@@ -8,6 +8,9 @@ from django.views.generic import RedirectView
 from liaison import views
 from liaison.accounts.forms import SignInForm
 from liaison.api import api
+from liaison.banking.urls import urlpatterns as bank_account_urls
+from liaison.purchases.urls import urlpatterns as vendor_urls
+from liaison.sales.urls import urlpatterns as customer_urls
 
 # The 500 page shows the request's id (liaison/core/request_id.py), which the log shows too.
 handler500 = "liaison.core.request_id.server_error"
@@ -25,6 +28,8 @@ urlpatterns = [
     path("history/", include("liaison.audit.urls")),
     path("documents/", include("liaison.documents.urls")),
     path("interactions/", include("liaison.interactions.urls")),
-    path("", include("liaison.batch.urls")),  # before the records' "<kind_path>/" pages
-    path("", include("liaison.relations.urls")),
+    path("", include("liaison.batch.urls")),
+    # One ``records`` namespace for the three kinds' pages, so a template reverses
+    # ``records:detail`` with the kind's path; each kind's app lists its own URLs.
+    path("", include(([*customer_urls, *vendor_urls, *bank_account_urls], "records"))),
 ]

@@ -23,9 +23,9 @@ from liaison.contacts.services import contact_create, contact_delete, contact_up
 from liaison.core.errors import DomainError
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create, vendor_delete, vendor_update
+from liaison.records.services import record_create_from_contact
 from liaison.relations.checks import drift_find, summaries_stale
 from liaison.relations.models import MarketingSetup
-from liaison.relations.records import record_create_from_contact
 from liaison.relations.services import contacts_create_from, relation_link, relation_unlink
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create, customer_delete, customer_update

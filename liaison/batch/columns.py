@@ -14,8 +14,8 @@ from liaison.batch.bulk import COMPANY_NUMBER
 from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
 from liaison.core.errors import ValidationFailed
+from liaison.records.selectors import editable_fields
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.records import editable_fields
 
 IMPORT_KINDS = ("contact", "customer", "vendor", "bank_account")
 # The first characters that make a spreadsheet run a cell as a formula (OWASP, CSV injection).

@@ -220,7 +220,7 @@ def run_latency(edits: int) -> dict[str, Any]:
 
     from liaison.accounts.services import token_create, user_create
     from liaison.contacts.services import contact_create, contact_update
-    from liaison.relations.records import record_create_from_contact
+    from liaison.records.services import record_create_from_contact
 
     hub = contact_create(data={"name": "Latency Hub", "country_code": "NO"})
     for kind in ("customer", "vendor", "bank_account"):

@@ -19,9 +19,9 @@ from liaison.contacts.services import contact_create, contact_delete, contact_up
 from liaison.core.http import etag, expected_version, location
 from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
-from liaison.documents.services import contact_record_create, contact_record_link
+from liaison.records.schemas import RECORD_SCHEMAS
+from liaison.records.services import record_create_from_contact
 from liaison.relations.schemas import (
-    RECORD_SCHEMAS,
     CreateFromContactIn,
     LinkIn,
     LinkOut,
@@ -29,7 +29,7 @@ from liaison.relations.schemas import (
     UnlinkIn,
 )
 from liaison.relations.selectors import link_for_record, links_of_contact
-from liaison.relations.services import relation_unlink
+from liaison.relations.services import relation_link, relation_unlink
 
 router = Router(tags=["contacts"])
 
@@ -114,7 +114,7 @@ def list_contact_links(request: HttpRequest, number: str) -> Any:
 def link_contact(request: HttpRequest, number: str, payload: LinkIn) -> dict[str, Any]:
     """Link with an existing customer, vendor or bank account; ``master`` picks the winner."""
     contact = contact_get(number)
-    record, report = contact_record_link(
+    record, report = relation_link(
         contact=contact, kind=payload.kind, number=payload.number, master=payload.master
     )
     link = link_for_record(payload.kind, record.pk)
@@ -142,7 +142,7 @@ def _create_from_contact(kind: str) -> None:
         request: HttpRequest, number: str, payload: CreateFromContactIn, response: HttpResponse
     ) -> Any:
         record: Any
-        record, report = contact_record_create(
+        record, report = record_create_from_contact(
             kind, contact=contact_get(number), template_code=payload.template_code
         )
         record.synchronised = report.changes

@@ -19,13 +19,13 @@ from liaison.contacts.services import contact_create, contact_delete, contact_up
 from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.pagination import keyset_page, page_before
 from liaison.documents.selectors import CONTACT_BUTTONS, contact_documents
-from liaison.documents.services import contact_record_create, contact_record_link
 from liaison.interactions.selectors import interaction_template_list, timeline_for
+from liaison.records.kinds import TEMPLATE_MODELS
+from liaison.records.selectors import record_get, template_list
+from liaison.records.services import record_create_from_contact
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.records import record_get
-from liaison.relations.selectors import links_of_contact, template_list, unlinked_records
-from liaison.relations.services import relation_unlink
-from liaison.relations.templates import TEMPLATE_MODELS
+from liaison.relations.selectors import links_of_contact, unlinked_records
+from liaison.relations.services import relation_link, relation_unlink
 from liaison.webutils import (
     HtmxHttpRequest,
     announce_sync,
@@ -180,7 +180,7 @@ def contact_create_record(request: HttpRequest, number: str, kind: str) -> HttpR
     """Create as customer / vendor / bank account, with the chosen template."""
     template = request.POST.get("template_code")
     try:
-        record, report = contact_record_create(
+        record, report = record_create_from_contact(
             kind, contact=contact_get(number), template_code=template if template else None
         )
     except DomainError as exc:
@@ -197,7 +197,7 @@ def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpRespon
     q = request.GET.get("q", "")
     if request.method == "POST":
         try:
-            _, report = contact_record_link(
+            _, report = relation_link(
                 contact=contact,
                 kind=kind,
                 number=request.POST.get("number", ""),

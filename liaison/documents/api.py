@@ -52,7 +52,7 @@ from liaison.documents.setup import (
 from liaison.documents.sides import SIDES, Side
 from liaison.interactions.api import email_result
 from liaison.interactions.schemas import EmailOut
-from liaison.relations.records import record_get
+from liaison.records.selectors import record_get
 
 PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 

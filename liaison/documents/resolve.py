@@ -16,8 +16,8 @@ from liaison.documents.errors import (
     RecordBlocked,
 )
 from liaison.documents.sides import Side
+from liaison.records.services import privacy_check, template_choose
 from liaison.relations.errors import TemplateChoiceNeeded, TemplateNotFound
-from liaison.relations.records import privacy_check, template_choose
 from liaison.relations.selectors import link_for_contact, link_for_record
 
 ADDRESS = ("name", "name_2", "address", "address_2", "city", "post_code", "county", "country_code")

@@ -42,7 +42,8 @@ def document_list_with_totals(
 ) -> QuerySet[Any]:
     """The list page's documents, newest first, each with its ``total_amount``."""
     docs = document_list(side, document_type=document_type, status=status)
-    return docs.annotate(total_amount=Sum("lines__line_amount")).order_by("-id")
+    with_totals: QuerySet[Any] = docs.annotate(total_amount=Sum("lines__line_amount"))
+    return with_totals.order_by("-id")
 
 
 def document_lines(header: Any) -> list[Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 
 from liaison.contacts.models import Contact
@@ -31,13 +31,14 @@ from liaison.documents.errors import (
 )
 from liaison.documents.models import DocumentSetup, DocumentStatus
 from liaison.documents.pdf import document_pdf
+from liaison.documents.quotes import quotes_assign
 from liaison.documents.resolve import (
     check_contact_of_record,
     linked_record,
     resolve_contact,
     resolve_record,
 )
-from liaison.documents.sides import PURCHASE, SALES, Side, side_of
+from liaison.documents.sides import SALES, Side, side_of
 from liaison.interactions.models import DocumentType, OutgoingEmail
 from liaison.interactions.services import (
     Account,
@@ -45,8 +46,7 @@ from liaison.interactions.services import (
     interaction_log_document,
     recipient_of,
 )
-from liaison.relations.records import privacy_check, record_create_from_contact
-from liaison.relations.services import relation_link
+from liaison.records.services import privacy_check, record_create_from_contact
 
 HEADER_FIELDS = frozenset({"document_date", "description", "currency_code"})
 LINE_FIELDS = frozenset({"description", "quantity", "unit_price", "line_discount_pct"})
@@ -277,51 +277,6 @@ def document_line_delete(*, header: Any, line_no: int) -> None:
 # Quotes become orders -------------------------------------------------------------------
 
 
-def quotes_assign(side: Side, contact: Contact, record: Any) -> int:
-    """R-M9 / R-M10: a new or linked customer (vendor) goes onto the open quotes of the
-    contact's family (the company and its persons) that had none. Returns quotes changed."""
-    hub = contact.company_id or contact.pk
-    family = Contact.objects.filter(Q(pk=hub) | Q(company_id=hub)).values("pk")
-    quotes = side.header.objects.filter(document_type="quote")
-    party, bill = side.party, side.bill
-    rec, bill_rec = side.record_field(party), side.record_field(bill)
-    person = getattr(record, side.record_person_code)
-    now = timezone.now()
-    sell = quotes.filter(**{f"{rec}__isnull": True, f"{party}_contact__in": family})
-    changed = sell.filter(**{f"{party}_contact": F(f"{bill}_contact")}).update(
-        **{
-            rec: record,
-            f"{party}_name": record.name,
-            side.template_field(party): None,
-            bill_rec: record,
-            f"{bill}_name": record.name,
-            side.template_field(bill): None,
-            side.person_code: person,
-            "version": F("version") + 1,
-            "modified_at": now,
-        }
-    )
-    changed += sell.update(
-        **{
-            rec: record,
-            f"{party}_name": record.name,
-            side.template_field(party): None,
-            "version": F("version") + 1,
-            "modified_at": now,
-        }
-    )
-    changed += quotes.filter(**{f"{bill_rec}__isnull": True, f"{bill}_contact__in": family}).update(
-        **{
-            bill_rec: record,
-            side.template_field(bill): None,
-            side.person_code: person,
-            "version": F("version") + 1,
-            "modified_at": now,
-        }
-    )
-    return changed
-
-
 def _ensure_records(side: Side, header: Any) -> Any:
     """R-M8: before a quote is released or made an order, its customer (vendor) must exist;
     create it from the quote's contact with the quote's template (E-40 without them)."""
@@ -339,11 +294,10 @@ def _ensure_records(side: Side, header: Any) -> Any:
                 fields={missing: ["Required to create the record."]},
             )
         record = linked_record(side, contact)
-        if record is None:
-            record, _ = record_create_from_contact(
-                side.kind, contact=contact, template_code=template.code
-            )
-        quotes_assign(side, contact, record)
+        if record is None:  # the new record goes onto the family's quotes (R-M9) as it is made
+            record_create_from_contact(side.kind, contact=contact, template_code=template.code)
+        else:
+            quotes_assign(side, contact, record)
         header = _lock(header)
     return header
 
@@ -503,33 +457,3 @@ def document_email(
     _count_output(header)
     _log_output(side, header, user, email=email)
     return email
-
-
-# Records made or linked from a contact card reach the contact's prospect quotes -----------
-
-_QUOTE_SIDES = {"customer": SALES, "vendor": PURCHASE}
-
-
-@transaction.atomic
-def contact_record_create(
-    kind: str, *, contact: Contact, template_code: str | None = None, number: str = ""
-) -> tuple[Any, Any]:
-    """R-H (create a customer, vendor or bank account from a contact) and R-M9/R-M10: the new
-    customer (vendor) goes onto the family's open quotes that had none. One transaction."""
-    record, report = record_create_from_contact(
-        kind, contact=contact, template_code=template_code, number=number
-    )
-    if kind in _QUOTE_SIDES:
-        quotes_assign(_QUOTE_SIDES[kind], contact, record)
-    return record, report
-
-
-@transaction.atomic
-def contact_record_link(
-    *, contact: Contact, kind: str, number: str, master: str = "contact"
-) -> tuple[Any, Any]:
-    """R-G (link with an existing record) and R-M9/R-M10 for the linked customer (vendor)."""
-    record, report = relation_link(contact=contact, kind=kind, number=number, master=master)
-    if kind in _QUOTE_SIDES:
-        quotes_assign(_QUOTE_SIDES[kind], contact, record)
-    return record, report

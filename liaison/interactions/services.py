@@ -46,7 +46,7 @@ from liaison.interactions.models import (
     OutgoingEmail,
 )
 from liaison.interactions.selectors import interaction_setup_get, interaction_template_get
-from liaison.relations.records import privacy_check
+from liaison.records.services import privacy_check
 from liaison.relations.selectors import link_for_record
 
 log = logging.getLogger(__name__)

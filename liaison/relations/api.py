@@ -1,23 +1,23 @@
-"""REST resources for customers, vendors, bank accounts, links, setup, templates, drift.
-
-Customers, vendors and bank accounts share one router factory, as they share one set of
-services (``relations.records``).
-"""
+"""REST resources for links, the setup (marketing setup, business relations, number series,
+templates) and drift (the record resources are built by ``records/api.py``, the jobs by
+``batch/api.py``)."""
 
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from liaison.audit.api import history_route
 from liaison.core.http import etag, expected_version, location
-from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
-from liaison.relations import records
+from liaison.records.record_templates import (
+    template_create,
+    template_delete,
+    template_get,
+    template_update,
+)
+from liaison.records.selectors import template_list
 from liaison.relations.checks import drift_find, drift_repair, summaries_stale
-from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.schemas import (
-    RECORD_SCHEMAS,
     BusinessRelationIn,
     BusinessRelationOut,
     DriftReportOut,
@@ -27,11 +27,9 @@ from liaison.relations.schemas import (
     MarketingSetupPatch,
     NoSeriesIn,
     NoSeriesOut,
-    RecordFilters,
     RepairOut,
     setup_out,
     template_schemas,
-    with_contact_number,
 )
 from liaison.relations.selectors import (
     business_relation_get,
@@ -39,101 +37,13 @@ from liaison.relations.selectors import (
     link_list,
     marketing_setup_get,
     no_series_list,
-    template_list,
 )
 from liaison.relations.services import (
     business_relation_create,
-    contacts_create_from,
+    business_relation_delete,
     marketing_setup_update,
     no_series_create,
 )
-from liaison.relations.templates import (
-    business_relation_delete,
-    template_create,
-    template_delete,
-    template_get,
-    template_update,
-)
-
-PATHS = {"customer": "customers", "vendor": "vendors", "bank_account": "bank-accounts"}
-
-
-def _show(response: HttpResponse, record: Any, report: Any = None) -> Any:
-    response["ETag"] = etag(record.version)
-    if report is not None:
-        record.synchronised = report.changes
-    return record
-
-
-def record_router(kind: str) -> Router:
-    """List, create, read, update, delete and "create contact" for one kind of record."""
-    router = Router(tags=[PATHS[kind]])
-    s = RECORD_SCHEMAS[kind]
-    model = FIELD_MAPS[kind].model
-    name = kind
-
-    @router.get("", response={200: s.Page, **ERRORS}, operation_id=f"list_{name}s")
-    def list_records(
-        request: HttpRequest,
-        filters: Query[RecordFilters],
-        cursor: str | None = None,
-        limit: int = Query(50, ge=1, le=500),
-    ) -> dict[str, Any]:
-        qs = with_contact_number(filters.filter(model._default_manager.all()), kind)
-        items, nxt = page(qs.select_related(), cursor=cursor, limit=limit)
-        return {"items": items, "next_cursor": nxt}
-
-    @router.post("", response={201: s.Out, **ERRORS}, operation_id=f"create_{name}")
-    def create_record(request: HttpRequest, payload: s.In, response: HttpResponse) -> Any:
-        data = payload.dict(exclude_unset=True, exclude={"number"})
-        record = records.record_create(kind, data=data, number=payload.number or "")
-        response["Location"] = location(PATHS[kind], record.number)  # type: ignore[attr-defined]
-        return Status(201, _show(response, record))
-
-    @router.get("/{number}", response={200: s.Out, **ERRORS}, operation_id=f"get_{name}")
-    def get_record(request: HttpRequest, number: str, response: HttpResponse) -> Any:
-        return _show(response, records.record_get(kind, number))
-
-    @router.patch("/{number}", response={200: s.Out, **ERRORS}, operation_id=f"update_{name}")
-    def update_record(
-        request: HttpRequest,
-        number: str,
-        payload: s.Patch,
-        response: HttpResponse,
-    ) -> Any:
-        data = payload.dict(exclude_unset=True, exclude={"primary_contact_number"})
-        record, report = records.record_update(
-            kind,
-            record=records.record_get(kind, number),
-            data=data,
-            expected_version=expected_version(request),
-            primary_contact_number=getattr(payload, "primary_contact_number", None),
-        )
-        return _show(response, record, report)
-
-    @router.delete("/{number}", response={204: None, **ERRORS}, operation_id=f"delete_{name}")
-    def delete_record(request: HttpRequest, number: str) -> Any:
-        records.record_delete(
-            kind,
-            record=records.record_get(kind, number),
-            expected_version=expected_version(request),
-        )
-        return Status(204, None)
-
-    @router.post(
-        "/{number}/create-contact",
-        response={201: s.Out, **ERRORS},
-        operation_id=f"create_contact_from_{name}",
-    )
-    def create_contact(request: HttpRequest, number: str, response: HttpResponse) -> Any:
-        """Create the company contact of a record that has none (a batch of one)."""
-        contacts_create_from(kind, numbers=[records.record_get(kind, number).number])  # type: ignore[attr-defined]
-        record = records.record_get(kind, number)
-        return Status(201, _show(response, record))
-
-    history_route(router, kind)
-    return router
-
 
 setup_router = Router(tags=["setup"])
 

@@ -1,137 +1,25 @@
-"""API schemas of customers, vendors, bank accounts, links, setup, templates, drift."""
+"""API schemas of links, the setup (marketing setup, business relations, number series,
+templates) and drift."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from ninja import Field, FilterSchema, Schema
 from ninja.orm import create_schema
 
-from liaison.contacts.search import text_search
-from liaison.core.http import ISO_DATETIME, modified_since_q
 from liaison.core.schemas import CODE_PATTERN, StrictIn, SyncChangeOut
-from liaison.relations.fieldmaps import FIELD_MAPS
+from liaison.records.kinds import TEMPLATE_MODELS
+from liaison.records.record_templates import template_fields
 from liaison.relations.models import (
     BusinessRelation,
     ContactBusinessRelation,
     MarketingSetup,
 )
-from liaison.relations.records import editable_fields
-from liaison.relations.templates import TEMPLATE_MODELS, template_fields
 
 Kind = Literal["customer", "vendor", "bank_account"]
-NAMES = {"customer": "Customer", "vendor": "Vendor", "bank_account": "BankAccount"}
-
-
-def with_contact_number(qs: models.QuerySet[Any], kind: str) -> models.QuerySet[Any]:
-    """Annotate each record with its linked contact's number (one query for a whole page)."""
-    link = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: OuterRef("pk")})
-    annotated: models.QuerySet[Any] = qs.annotate(
-        linked_contact_number=Subquery(link.values("contact__number")[:1])
-    )
-    return annotated
-
-
-class RecordSchemas:
-    """The Out, In, Patch and Page schemas of one kind of record, built from its model."""
-
-    def __init__(self, kind: str) -> None:
-        model = FIELD_MAPS[kind].model
-        name = NAMES[kind]
-        editable = sorted(editable_fields(kind))
-        base = create_schema(
-            model,
-            name=f"{name}Base",
-            fields=[
-                "number",
-                *editable,
-                "phone_e164",
-                "mobile_e164",
-                "no_series",
-                "version",
-                "created_at",
-                "modified_at",
-            ],
-        )
-        has_primary = kind in ("customer", "vendor")
-
-        def resolve_contact_number(obj: Any) -> str:
-            if hasattr(obj, "linked_contact_number"):
-                return obj.linked_contact_number or ""
-            link = ContactBusinessRelation.objects.filter(link_to_table=kind, **{kind: obj}).first()
-            return link.contact.number if link else ""
-
-        def resolve_primary_contact_number(obj: Any) -> str:
-            if not has_primary or not obj.primary_contact_id:
-                return ""
-            return str(obj.primary_contact.number)
-
-        def resolve_synchronised(obj: Any) -> list[Any]:
-            return getattr(obj, "synchronised", [])
-
-        self.Out = type(
-            f"{name}Out",
-            (base,),
-            {
-                "__annotations__": {
-                    "contact_number": str,
-                    "primary_contact_number": str,
-                    "synchronised": list[SyncChangeOut],
-                },
-                "contact_number": "",
-                "primary_contact_number": "",
-                "synchronised": [],
-                "resolve_contact_number": staticmethod(resolve_contact_number),
-                "resolve_primary_contact_number": staticmethod(resolve_primary_contact_number),
-                "resolve_synchronised": staticmethod(resolve_synchronised),
-            },
-        )
-        fields = create_schema(
-            model,
-            name=f"{name}Fields",
-            fields=editable,
-            optional_fields=editable,
-            base_class=StrictIn,
-        )
-        self.In = type(
-            f"{name}In",
-            (fields,),
-            {
-                "__annotations__": {"number": str | None},
-                "number": Field(None, max_length=20, pattern=CODE_PATTERN),
-            },
-        )
-        patch_ann: dict[str, Any] = {}
-        patch_ns: dict[str, Any] = {}
-        if has_primary:
-            patch_ann["primary_contact_number"] = str | None
-            patch_ns["primary_contact_number"] = Field(None, max_length=20)
-        self.Patch = type(f"{name}Patch", (fields,), {"__annotations__": patch_ann, **patch_ns})
-        self.Page = type(
-            f"{name}Page",
-            (Schema,),
-            {"__annotations__": {"items": list[self.Out], "next_cursor": str | None}},
-        )
-
-
-RECORD_SCHEMAS = {kind: RecordSchemas(kind) for kind in FIELD_MAPS}
-
-
-class RecordFilters(FilterSchema):
-    """Record list filters: text search and modification date."""
-
-    q: str | None = Field(None, description="name, phone in any format, e-mail or city")
-    modified_since: str | None = Field(
-        None, pattern=ISO_DATETIME, description="ISO 8601 date or date-time"
-    )
-
-    def filter_q(self, value: str | None) -> Q:
-        return text_search(value, has_search_email=False)
-
-    def filter_modified_since(self, value: str | None) -> Q:
-        return modified_since_q(value)
+NAMES = {"customer": "Customer", "vendor": "Vendor"}
 
 
 class LinkIn(StrictIn):

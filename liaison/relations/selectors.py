@@ -19,7 +19,6 @@ from liaison.relations.models import (
     LinkToTable,
     MarketingSetup,
 )
-from liaison.relations.templates import TEMPLATE_MODELS
 
 if TYPE_CHECKING:
     from liaison.relations.schemas import LinkFilters
@@ -131,8 +130,3 @@ def business_relation_get(code: str) -> BusinessRelation:
 def no_series_list() -> QuerySet[NoSeries]:
     """The number series with their lines, in code order."""
     return NoSeries.objects.prefetch_related("lines").order_by("code")
-
-
-def template_list(kind: str) -> QuerySet[Any]:
-    """The customer or vendor templates (``kind``) with their number series, in code order."""
-    return TEMPLATE_MODELS[kind]._default_manager.select_related("no_series").order_by("code")

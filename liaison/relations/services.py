@@ -16,10 +16,13 @@ from liaison.audit.trail import Trail
 from liaison.banking.models import BankingSetup
 from liaison.contacts.models import Contact
 from liaison.core.errors import NotFound, ValidationFailed
-from liaison.core.models import NoSeries, NoSeriesLine
+from liaison.core.models import NoSeries, NoSeriesLine, Party
 from liaison.core.reads import row_for_update
 from liaison.core.update import full_clean_or_raise, label, model_update
+from liaison.documents.quotes import quotes_assign_record
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
+from liaison.records.selectors import record_get
+from liaison.records.services import existing_relationship_check, privacy_check
 from liaison.relations.errors import (
     BusinessRelationInUse,
     CompanyRequired,
@@ -30,7 +33,6 @@ from liaison.relations.errors import (
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import LABELS, contacts_create_for_records, link_insert
 from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
-from liaison.relations.records import existing_relationship_check, privacy_check, record_get
 from liaison.relations.selectors import (
     KIND_PLURAL,
     KIND_SETUP_FIELD,
@@ -53,11 +55,12 @@ KINDS = tuple(FIELD_MAPS)
 @transaction.atomic
 def relation_link(
     *, contact: Contact, kind: str, number: str, master: str = "contact"
-) -> tuple[models.Model, SyncReport]:
+) -> tuple[Party, SyncReport]:
     """R-G1..R-G3: link a contact with an existing customer, vendor or bank account.
 
     ``master`` says whose data wins for the shared fields: ``"contact"`` pushes the contact's
     values into the record, ``"record"`` pulls the record's into the contact (and onwards).
+    R-M9 / R-M10: a linked customer (vendor) then goes onto the family's open quotes.
     """
     _kind_check(kind)
     if master not in ("contact", "record"):
@@ -95,6 +98,7 @@ def relation_link(
     else:
         report = sync_from_linked(kind, [record], trail=trail)
     trail.save()
+    quotes_assign_record(kind, contact, record)
     return record, report
 
 
@@ -466,3 +470,27 @@ def setup_init() -> list[str]:
             created.append(str(model._meta.verbose_name))
     created += roles_ensure()
     return created
+
+
+@transaction.atomic
+def business_relation_delete(*, relation: BusinessRelation) -> None:
+    """Delete a business relation code that no link row and no setup field uses."""
+    setup = MarketingSetup.objects.filter(pk=1).first()
+    used_by_setup = setup is not None and relation.pk in (
+        setup.bus_rel_code_for_customers_id,
+        setup.bus_rel_code_for_vendors_id,
+        setup.bus_rel_code_for_bank_accounts_id,
+    )
+    links = ContactBusinessRelation.objects.filter(business_relation=relation).count()
+    if used_by_setup or links:
+        uses = [_("the marketing setup names it")] if used_by_setup else []
+        if links:
+            uses.append(
+                ngettext("%(count)d link uses it", "%(count)d links use it", links)
+                % {"count": links}
+            )
+        raise BusinessRelationInUse(
+            _("Business relation %(code)s cannot be deleted: %(uses)s. Remove those first.")
+            % {"code": relation.code, "uses": _(" and ").join(uses)}
+        )
+    relation.delete()

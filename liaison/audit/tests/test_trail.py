@@ -23,8 +23,8 @@ from liaison.core.errors import ValidationFailed
 from liaison.core.models import NoSeries
 from liaison.purchases.models import Vendor
 from liaison.purchases.services import vendor_create_from_contact
+from liaison.records.services import record_delete
 from liaison.relations.models import MarketingSetup
-from liaison.relations.records import record_delete
 from liaison.relations.services import relation_link, relation_unlink
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create, customer_create_from_contact, customer_update

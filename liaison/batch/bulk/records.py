@@ -32,9 +32,9 @@ from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
 from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import Builder, insert_rows, write_columns
+from liaison.records.selectors import editable_fields, record_series_for
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import contacts_create_for_records
-from liaison.relations.records import editable_fields, record_series_for
 from liaison.relations.selectors import marketing_setup_get, relation_code_for
 from liaison.relations.sync import lock_contacts_for, sync_from_linked
 

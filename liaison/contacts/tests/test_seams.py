@@ -17,7 +17,7 @@ from liaison.core.errors import DomainError
 from liaison.interactions.models import InteractionLogEntry
 from liaison.interactions.services import interaction_log_manual
 from liaison.purchases.models import Vendor, VendorTemplate
-from liaison.relations.records import record_create_from_contact
+from liaison.records.services import record_create_from_contact
 from liaison.sales.models import Customer
 from tests.api_client import ApiClient
 

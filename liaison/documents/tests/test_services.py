@@ -23,8 +23,8 @@ from liaison.documents.sides import PURCHASE, SALES, Side
 from liaison.interactions.models import InteractionLogEntry
 from liaison.interactions.services import interaction_setup_update
 from liaison.purchases.models import Vendor
+from liaison.records.services import record_create_from_contact
 from liaison.relations.models import ContactBusinessRelation
-from liaison.relations.records import record_create_from_contact
 from liaison.relations.services import relation_link
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create
@@ -395,12 +395,10 @@ def test_first_line_of_a_service_order_logs_its_creation_once(company: Contact) 
 def test_customer_created_from_the_contact_card_goes_onto_its_prospect_quotes(
     company: Contact,
 ) -> None:
-    from liaison.documents.services import contact_record_create
-
     # given
     quote = document_create(side=SALES, document_type="quote", contact=company)
     # when
-    customer, _ = contact_record_create("customer", contact=company)
+    customer, _ = record_create_from_contact("customer", contact=company)
     # then
     quote.refresh_from_db()
     assert quote.sell_to_customer == customer
@@ -409,15 +407,15 @@ def test_customer_created_from_the_contact_card_goes_onto_its_prospect_quotes(
 
 
 def test_linked_vendor_goes_onto_prospect_purchase_quotes(company: Contact) -> None:
-    from liaison.documents.services import contact_record_link
     from liaison.purchases.services import vendor_create
+    from liaison.relations.services import relation_link
 
     # given: a prospect purchase quote and a vendor with no contact
     quote = document_create(side=PURCHASE, document_type="quote", contact=company)
     vendor = vendor_create(data={"name": "Alpine supplies"})
     contact_delete(contact=Contact.objects.get(name="Alpine supplies"))
     # when
-    contact_record_link(contact=company, kind="vendor", number=vendor.number)
+    relation_link(contact=company, kind="vendor", number=vendor.number)
     # then
     quote.refresh_from_db()
     assert quote.buy_from_vendor == vendor
@@ -460,7 +458,7 @@ def test_purchase_quote_checks_the_vendors_contact_too(company: Contact) -> None
 
 
 def test_unique_template_matching_territory_and_country_is_proposed(company: Contact) -> None:
-    from liaison.relations.templates import template_create
+    from liaison.records.record_templates import template_create
 
     # given: one template matches the contact's type, territory and country exactly
     template_create(

@@ -12,12 +12,12 @@ from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
 from liaison.documents.services import document_create, document_update
 from liaison.documents.sides import PURCHASE, SALES, Side
+from liaison.records.record_templates import template_create
+from liaison.records.services import record_create_from_contact
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
-from liaison.relations.records import record_create_from_contact
 from liaison.relations.schemas import setup_out
 from liaison.relations.selectors import marketing_setup_get
 from liaison.relations.services import business_relation_create
-from liaison.relations.templates import template_create
 from liaison.sales.models import CustomerTemplate
 from tests.api_client import ApiClient
 

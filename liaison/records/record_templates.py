@@ -1,4 +1,4 @@
-"""Write services for customer and vendor templates and business relations (setup as data)."""
+"""Customer and vendor templates (spec 1.9): reads and write services (setup as data)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,9 @@ from liaison.core.models import NoSeries
 from liaison.core.normalise import CODE_FIELDS
 from liaison.core.update import full_clean_or_raise, label, model_update, refuse_nulls
 from liaison.documents.sides import PURCHASE, SALES
-from liaison.purchases.models import VendorTemplate
-from liaison.relations.errors import BusinessRelationInUse, TemplateInUse, TemplateIsSetupDefault
-from liaison.relations.models import BusinessRelation, ContactBusinessRelation, MarketingSetup
-from liaison.sales.models import CustomerTemplate
-
-TEMPLATE_MODELS: dict[str, type[models.Model]] = {
-    "customer": CustomerTemplate,
-    "vendor": VendorTemplate,
-}
+from liaison.records.kinds import TEMPLATE_MODELS
+from liaison.relations.errors import TemplateInUse, TemplateIsSetupDefault
+from liaison.relations.models import MarketingSetup
 
 
 def template_fields(kind: str) -> frozenset[str]:
@@ -175,27 +169,3 @@ def template_delete(kind: str, *, template: Any) -> None:
         locked.delete()
     except models.ProtectedError as exc:  # a reference that template_uses does not know of
         raise _in_use(locked, len(exc.protected_objects), {}) from exc
-
-
-@transaction.atomic
-def business_relation_delete(*, relation: BusinessRelation) -> None:
-    """Delete a business relation code that no link row and no setup field uses."""
-    setup = MarketingSetup.objects.filter(pk=1).first()
-    used_by_setup = setup is not None and relation.pk in (
-        setup.bus_rel_code_for_customers_id,
-        setup.bus_rel_code_for_vendors_id,
-        setup.bus_rel_code_for_bank_accounts_id,
-    )
-    links = ContactBusinessRelation.objects.filter(business_relation=relation).count()
-    if used_by_setup or links:
-        uses = [_("the marketing setup names it")] if used_by_setup else []
-        if links:
-            uses.append(
-                ngettext("%(count)d link uses it", "%(count)d links use it", links)
-                % {"count": links}
-            )
-        raise BusinessRelationInUse(
-            _("Business relation %(code)s cannot be deleted: %(uses)s. Remove those first.")
-            % {"code": relation.code, "uses": _(" and ").join(uses)}
-        )
-    relation.delete()
