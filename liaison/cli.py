@@ -296,8 +296,8 @@ def _control_socket(host: str, port: int) -> tuple[list[str], Path | None]:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from liaison.demo import DEMO_PASSWORD, DEMO_USER, demo_is_loadable, demo_load
     from liaison.documents.demo import documents_demo_load
-    from liaison.relations.demo import DEMO_PASSWORD, DEMO_USER, demo_is_loadable, demo_load
 
     if not demo_is_loadable():
         print("The database already holds data: the demo company is not loaded.")

@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("contacts/", include("liaison.contacts.urls")),
-    path("setup/", include("liaison.relations.setup_urls")),
+    path("setup/", include("liaison.relations.urls")),
     path("history/", include("liaison.audit.urls")),
     path("documents/", include("liaison.documents.urls")),
     path("interactions/", include("liaison.interactions.urls")),

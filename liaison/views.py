@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from liaison.relations.selectors_overview import overview
+from liaison.selectors import overview
 
 
 @login_required

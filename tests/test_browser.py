@@ -11,7 +11,7 @@ import pytest
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
-from liaison.relations.demo import demo_load
+from liaison.demo import demo_load
 from liaison.relations.models import MarketingSetup
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create

@@ -46,9 +46,9 @@ def _packages() -> list[Path]:
 
 def _listed(name: str, names: set[str]) -> bool:
     """``sync.py`` is listed as ``sync.py`` or within a path (``relations/sync.py``); a
-    package as ``bulk/`` or within a path (``batch/bulk/``)."""
+    package as ``bulk/`` or within a path (``batch/bulk/``, ``templatetags/tags.py``)."""
     if name.endswith("/"):
-        return any(n.endswith("/" + name) or n == name for n in names)
+        return any(("/" + name) in ("/" + n) for n in names)
     return any(n.rstrip(",.").split("/")[-1] == name for n in names)
 
 

@@ -423,8 +423,8 @@ def test_linked_vendor_goes_onto_prospect_purchase_quotes(company: Contact) -> N
 
 
 def test_demo_documents_load_quotes_orders_and_interactions() -> None:
+    from liaison.demo import demo_load
     from liaison.documents.demo import documents_demo_load
-    from liaison.relations.demo import demo_load
 
     demo_load(10)
     made = documents_demo_load()

@@ -72,7 +72,7 @@ def _text(row: tuple[Any, ...]) -> str:
 def _prepare(companies: int) -> None:
     from django.core.management import call_command
 
-    from liaison.relations.demo import demo_load
+    from liaison.demo import demo_load
     from liaison.setup import setup_all
 
     call_command("migrate", interactive=False, verbosity=0)

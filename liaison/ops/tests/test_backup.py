@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
+from liaison.demo import demo_load
 from liaison.documents.demo import documents_demo_load
 from liaison.ops.backup import (
     PGDUMP_MAGIC,
@@ -38,7 +39,6 @@ from liaison.ops.tests.steps import (
     mutate_through_services,
     snapshot_differences,
 )
-from liaison.relations.demo import demo_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MAGIC = {"sqlite": SQLITE_MAGIC, "postgresql": PGDUMP_MAGIC}

@@ -1,4 +1,4 @@
-"""The overview read by the start page."""
+"""The start page's reads: what this database holds, and the latest changed contacts."""
 
 from __future__ import annotations
 
