@@ -35,6 +35,8 @@ from liaison.relations.selectors import relation_code_required
 from liaison.relations.services import BatchResult, contacts_create_from
 
 log = logging.getLogger(__name__)
+# The columns of a BatchJob that each committed chunk writes: its progress and its cursor.
+JOB_PROGRESS = ("total", "done", "created", "skipped", "last_number")
 
 
 def job_run(
@@ -56,17 +58,9 @@ def job_run(
 
     def checkpoint(result: BatchResult) -> None:
         # In the chunk's transaction: the cursor commits with the chunk's contacts or not at all.
-        run_checkpoint(
-            BatchJob,
-            job_pk,
-            mine,
-            taken_over=f"Job {job_pk} was resumed by another process: this one stops.",
-            total=result.total,
-            done=result.done,
-            created=result.created,
-            skipped=result.skipped,
-            last_number=result.last_number,
-        )
+        taken_over = f"Job {job_pk} was resumed by another process: this one stops."
+        progress = {name: getattr(result, name) for name in JOB_PROGRESS}
+        run_checkpoint(BatchJob, job_pk, mine, taken_over=taken_over, **progress)
 
     resume = BatchResult(kind=job.kind, created=job.created, last_number=job.last_number)
     try:

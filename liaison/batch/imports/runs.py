@@ -42,6 +42,8 @@ from liaison.batch.runs import (
     run_retire,
 )
 
+# The columns of an ImportRun that a checkpoint and the finish write.
+RUN_COUNTS = ("rows", "created", "updated", "unchanged", "failed")
 Mode = Literal["new", "resume", "restart"]
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
 
@@ -169,33 +171,20 @@ def import_run_checkpoint(run_pk: int, attempt: int) -> Callable[[ImportCheckpoi
     and refuses (rolling the chunk back) if another process took the run over."""
 
     def checkpoint(where: ImportCheckpoint) -> None:
-        run_checkpoint(
-            ImportRun,
-            run_pk,
-            attempt,
-            taken_over=f"Import run {run_pk} was resumed by another process: stopping.",
-            rows=where.rows,
-            created=where.created,
-            updated=where.updated,
-            unchanged=where.unchanged,
-            failed=where.failed,
-        )
+        taken_over = f"Import run {run_pk} was resumed by another process: stopping."
+        run_checkpoint(ImportRun, run_pk, attempt, taken_over=taken_over, **_counts(where))
 
     return checkpoint
 
 
 def import_run_finish(run_pk: int, attempt: int, result: ImportResult) -> None:
     """Mark the run done with its final counts (over every attempt)."""
-    run_finish(
-        ImportRun,
-        run_pk,
-        attempt,
-        rows=result.rows,
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        failed=result.failed,
-    )
+    run_finish(ImportRun, run_pk, attempt, **_counts(result))
+
+
+def _counts(where: ImportCheckpoint | ImportResult) -> dict[str, int]:
+    """The run's columns that count rows, as ``where`` has them."""
+    return {name: getattr(where, name) for name in RUN_COUNTS}
 
 
 def import_run_fail(run_pk: int, attempt: int, error: str) -> None:
