@@ -60,8 +60,9 @@ class RestoreTargetNotEmpty(BackupError):
 
 
 @dataclass(frozen=True)
-class BackupInfo:
-    """A backup just written: its size and the rows of each table it holds."""
+class CopyInfo:
+    """A backup file and a database's rows: the file's path and size, and the rows of each
+    table (what a backup holds, or what a restore put back)."""
 
     path: Path
     backend: str
@@ -75,6 +76,11 @@ class BackupInfo:
     @property
     def total_rows(self) -> int:
         return sum(self.rows.values())
+
+
+@dataclass(frozen=True)
+class BackupInfo(CopyInfo):
+    """A backup just written: its size and the rows of each table it holds."""
 
     def summary(self) -> str:
         return (
@@ -84,23 +90,11 @@ class BackupInfo:
 
 
 @dataclass(frozen=True)
-class RestoreInfo:
+class RestoreInfo(CopyInfo):
     """A restore just made: the rows of each table the database now holds."""
 
-    path: Path
-    backend: str
-    size: int
-    rows: Mapping[str, int]
     # Migrations of this code that the backup's schema lacks (an older backup).
     pending_migrations: int = 0
-
-    @property
-    def tables(self) -> int:
-        return len(self.rows)
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.rows.values())
 
     def summary(self) -> str:
         text = (

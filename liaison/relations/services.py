@@ -239,6 +239,14 @@ def contacts_create_from(
     return result
 
 
+# The marketing setup's foreign keys, by field: each names a row by its code.
+_SETUP_CODE_TARGETS: dict[str, type[models.Model]] = {
+    f.name: f.related_model
+    for f in MarketingSetup._meta.concrete_fields
+    if f.is_relation and isinstance(f.related_model, type)
+}
+
+
 @transaction.atomic
 def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
     """Change the marketing setup; the three relation codes must be distinct (decision 8),
@@ -246,16 +254,10 @@ def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
     setup, _created = MarketingSetup.objects.select_for_update().get_or_create(pk=1)
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key in KIND_SETUP_FIELD.values():
-            values[key] = _relation_or_none(value)
-        elif key == "contact_nos":
-            values[key] = _series_or_none(value)
-        elif key in ("default_customer_template_company", "default_customer_template_person"):
-            values[key] = _template_or_none(CustomerTemplate, value)
-        elif key == "default_vendor_template":
-            values[key] = _template_or_none(VendorTemplate, value)
-        else:
-            values[key] = value
+        # The codes of the setup's foreign keys (relation codes, the contact series, the
+        # default templates) name rows that must exist; the flags are taken as they are.
+        target = _SETUP_CODE_TARGETS.get(key)
+        values[key] = _by_code(target, value) if target is not None else value
     merged = {k: values.get(k, getattr(setup, k)) for k in KIND_SETUP_FIELD.values()}
     codes = [c.code for c in merged.values() if c is not None]
     if len(codes) != len(set(codes)):
@@ -313,25 +315,8 @@ def _refuse_relation_codes_in_use(
         )
 
 
-def _relation_or_none(code: str | None) -> BusinessRelation | None:
-    if not code:
-        return None
-    found = BusinessRelation.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound(f"Business relation {code} does not exist.")
-    return found
-
-
-def _series_or_none(code: str | None) -> NoSeries | None:
-    if not code:
-        return None
-    found = NoSeries.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound(f"Number series {code} does not exist.")
-    return found
-
-
-def _template_or_none(model: type[models.Model], code: str | None) -> Any:
+def _by_code(model: type[models.Model], code: str | None) -> Any:
+    """The row of ``model`` with this code (None for a blank code), or E-10 naming it."""
     if not code:
         return None
     found = model._default_manager.filter(code=code).first()
