@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 # Codes and numbers: printable, no control characters, no surrounding blanks.
@@ -23,6 +24,42 @@ class StrictIn(Schema):
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("Text cannot contain NUL characters.")
         return value
+
+
+def code_setup_schemas(
+    name: str,
+    fields: Sequence[str],
+    *,
+    max_length: int,
+    out_doc: str,
+    patch_doc: str | None = None,
+    version: bool = False,
+) -> tuple[type[Schema], type[StrictIn]]:
+    """The ``<name>Out`` and ``<name>Patch`` schemas of a setup row that names one code per
+    field (a number series per document type, a template per event): each field's code, ''
+    for none, out; any of them, at most ``max_length`` long, in. Built from the one list of
+    fields its setup keeps, so the two schemas and the setup cannot disagree."""
+    out_types: dict[str, Any] = dict.fromkeys(fields, str)
+    out_values: dict[str, Any] = dict.fromkeys(fields, "")
+    if version:
+        out_types["version"] = int
+        out_values["version"] = 1
+    out = type(
+        f"{name}Out",
+        (Schema,),
+        {"__doc__": out_doc, "__module__": __name__, "__annotations__": out_types, **out_values},
+    )
+    patch = type(
+        f"{name}Patch",
+        (StrictIn,),
+        {
+            "__doc__": patch_doc,
+            "__module__": __name__,
+            "__annotations__": dict.fromkeys(fields, str | None),
+            **{field: Field(None, max_length=max_length) for field in fields},
+        },
+    )
+    return out, patch
 
 
 class Problem(Schema):

@@ -254,6 +254,12 @@ class DocumentSetup(models.Model):
         return "Document setup"
 
 
+# The setup's fields, in the order the setup page and the API show them.
+DOCUMENT_SERIES_FIELDS = tuple(
+    f.name for f in DocumentSetup._meta.concrete_fields if f.name.endswith("_nos")
+)
+
+
 class CompanyInformation(models.Model):
     """Our own company, as printed at the top of every document (single row)."""
 
