@@ -31,7 +31,7 @@ from liaison.sales.models import Customer
 from liaison.sales.services import customer_create, customer_delete, customer_update
 
 EXAMPLES = int(os.environ.get("LIAISON_HYPOTHESIS_EXAMPLES", "25"))
-KINDS = ("customer", "vendor", "bank_account")
+RECORD_KIND_KEYS = ("customer", "vendor", "bank_account")
 MODELS: dict[str, type[models.Model]] = {
     "customer": Customer,
     "vendor": Vendor,
@@ -188,7 +188,7 @@ STEPS: dict[str, Callable[[str, Fields, st.DataObject], None]] = {
 
 
 def _step(op: str, data: st.DataObject) -> None:
-    kind = data.draw(st.sampled_from(KINDS), label="kind")
+    kind = data.draw(st.sampled_from(RECORD_KIND_KEYS), label="kind")
     fields = data.draw(values, label="values")
     STEPS[op](kind, fields, data)
 

@@ -12,23 +12,17 @@ from liaison.accounts.roles import EDITOR
 from liaison.batch.jobs import job_start
 from liaison.batch.selectors import job_get, job_list
 from liaison.core.errors import DomainError
+from liaison.records.kinds import RECORD_KINDS
 from liaison.relations.selectors import unlinked_records
 from liaison.webutils import HtmxHttpRequest, role_required
-
-# The kinds a job creates contacts from: label and list path, in the page's order.
-JOB_KINDS = {
-    "customer": ("Customer", "customers"),
-    "vendor": ("Vendor", "vendors"),
-    "bank_account": ("Bank account", "bank-accounts"),
-}
 
 
 @login_required
 def batch(request: HttpRequest) -> HttpResponse:
     """How many records have no contact yet, and a Start button per kind."""
     counts = [
-        (kind, label, path, unlinked_records(kind).count())
-        for kind, (label, path) in JOB_KINDS.items()
+        (kind.key, kind.label, kind.path, unlinked_records(kind.key).count())
+        for kind in RECORD_KINDS.values()
     ]
     jobs = job_list(limit=5)
     return render(request, "batch/batch.html", {"counts": counts, "jobs": jobs})
@@ -53,5 +47,5 @@ def job_view(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     """A job's live progress (htmx polls the fragment until the job ends) and its summary."""
     job = job_get(job_id)
     template = "batch/_job.html" if request.htmx else "batch/job.html"
-    label = JOB_KINDS[job.kind][0] if job.kind in JOB_KINDS else job.kind
+    label = RECORD_KINDS[job.kind].label if job.kind in RECORD_KINDS else job.kind
     return render(request, template, {"job": job, "label": label})

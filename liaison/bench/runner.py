@@ -123,8 +123,7 @@ _COLUMNS = (
 )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks and print the table; ``--worker`` is the child-process entry."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liaison bench")
     parser.add_argument("--quick", action="store_true", help="small N, for CI smoke runs")
     parser.add_argument("--sizes", help="comma-separated N values")
@@ -162,16 +161,103 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", default="var/bench/results.json")
     parser.add_argument("--worker", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
+    return parser
+
+
+def _worker_main(workload: str, n: int) -> int:
+    """The child process: set Django up on the database the parent chose, run, print JSON."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    import django
+
+    django.setup()
+    if os.environ.get("LIAISON_BENCH_RESET"):
+        _reset_postgres()
+    print(json.dumps(_worker(workload, n)))
+    return 0
+
+
+def _throughput(
+    backends: list[str | None], sizes: tuple[int, ...], workloads: list[str], var: Path
+) -> list[dict[str, Any]]:
+    """W1-W3: one table row per backend, N and workload."""
+    results = []
+    for backend in backends:
+        for n in sizes:
+            for workload in workloads:
+                row = _run_child(workload, n, backend, var)
+                results.append(row)
+                print("".join(f"{row[key]:{fmt}}" for _, key, fmt in _COLUMNS), flush=True)
+    return results
+
+
+def _latency(backends: list[str | None], edits: int, var: Path) -> list[dict[str, Any]]:
+    """W4: single-edit latency through the service and through the API."""
+    results = []
+    print("\nW4 single-edit latency, contact with three links (ms)")
+    print(f"{'backend':<12}{'edits':>7}  {'path':<8}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for backend in backends:
+        row = _run_child("W4", edits, backend, var)
+        results.append(row)
+        for path in ("service", "api"):
+            print(
+                f"{row['backend']:<12}{row['n']:>7}  {path:<8}{row[f'{path}_p50_ms']:>8}"
+                f"{row[f'{path}_p95_ms']:>8}{row[f'{path}_p99_ms']:>8}",
+                flush=True,
+            )
+    return results
+
+
+def _search(
+    backends: list[str | None], searched: int, queries: str, var: Path
+) -> list[dict[str, Any]]:
+    """W5: the contact list's first page, per kind of query."""
+    results = []
+    print("\nW5 search: first page of the contact list (API selector), per kind of query (ms)")
+    print(f"{'backend':<12}{'N':>10}  {'query':<7}{'p50':>8}{'p95':>8}{'p99':>8}{'hits':>6}")
+    for backend in backends:
+        extra = {"LIAISON_BENCH_QUERIES": queries}
+        row = _run_child("W5", searched, backend, var, extra)
+        results.append(row)
+        for kind in ("name", "phone", "email", "all"):
+            hits = row.get(f"{kind}_hits_median", "")
+            print(
+                f"{row['backend']:<12}{row['n']:>10,}  {kind:<7}{row[f'{kind}_p50_ms']:>8}"
+                f"{row[f'{kind}_p95_ms']:>8}{row[f'{kind}_p99_ms']:>8}{hits:>6}",
+                flush=True,
+            )
+    return results
+
+
+def _http(
+    backends: list[str | None], seconds: float, contacts: int, var: Path
+) -> list[dict[str, Any]]:
+    """W6: GET and PATCH throughput on gunicorn."""
+    results = []
+    print("\nW6 HTTP on gunicorn (2 workers), one contact per request")
+    print(
+        f"{'backend':<12}{'method':<8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
+        f"{'server CPU ms':>15}{'client CPU ms':>15}"
+    )
+    for backend in backends:
+        row = _run_child("W6", contacts, backend, var, {"LIAISON_BENCH_SECONDS": str(seconds)})
+        results.append(row)
+        for method in ("get", "patch"):
+            print(
+                f"{row['backend']:<12}{method.upper():<8}{row[f'{method}_per_s']:>8}"
+                f"{row[f'{method}_p50_ms']:>9}{row[f'{method}_p95_ms']:>9}"
+                f"{row[f'{method}_errors']:>8}{row[f'{method}_server_cpu_ms']:>15}"
+                f"{row[f'{method}_client_cpu_ms']:>15}",
+                flush=True,
+            )
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table; ``--worker`` is the child-process entry."""
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.worker:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
-        import django
-
-        django.setup()
-        if os.environ.get("LIAISON_BENCH_RESET"):
-            _reset_postgres()
-        print(json.dumps(_worker(args.worker[0], int(args.worker[1]))))
-        return 0
+        return _worker_main(args.worker[0], int(args.worker[1]))
     workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     unknown = sorted(set(workloads) - set(WORKLOADS))
     if unknown:
@@ -183,64 +269,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     var = Path(args.json).parent
     var.mkdir(parents=True, exist_ok=True)
-    results = []
     backends: list[str | None] = ([] if args.no_sqlite and args.postgres else [None]) + (
         [args.postgres] if args.postgres else []
     )
     print("".join(f"{title:{fmt}}" for title, _, fmt in _COLUMNS))
-    for backend in backends if not args.only else []:
-        for n in sizes:
-            for workload in workloads:
-                row = _run_child(workload, n, backend, var)
-                results.append(row)
-                print("".join(f"{row[key]:{fmt}}" for _, key, fmt in _COLUMNS), flush=True)
+    results = _throughput(backends if not args.only else [], sizes, workloads, var)
     edits = args.latency or (50 if args.quick else None)
     if edits:
-        print("\nW4 single-edit latency, contact with three links (ms)")
-        print(f"{'backend':<12}{'edits':>7}  {'path':<8}{'p50':>8}{'p95':>8}{'p99':>8}")
-        for backend in backends:
-            row = _run_child("W4", edits, backend, var)
-            results.append(row)
-            for path in ("service", "api"):
-                print(
-                    f"{row['backend']:<12}{row['n']:>7}  {path:<8}{row[f'{path}_p50_ms']:>8}"
-                    f"{row[f'{path}_p95_ms']:>8}{row[f'{path}_p99_ms']:>8}",
-                    flush=True,
-                )
+        results += _latency(backends, edits, var)
     searched = args.search or (2_000 if args.quick else None)
     if searched:
-        queries = str(args.queries or (21 if args.quick else 200))
-        print("\nW5 search: first page of the contact list (API selector), per kind of query (ms)")
-        print(f"{'backend':<12}{'N':>10}  {'query':<7}{'p50':>8}{'p95':>8}{'p99':>8}{'hits':>6}")
-        for backend in backends:
-            extra = {"LIAISON_BENCH_QUERIES": queries}
-            row = _run_child("W5", searched, backend, var, extra)
-            results.append(row)
-            for kind in ("name", "phone", "email", "all"):
-                hits = row.get(f"{kind}_hits_median", "")
-                print(
-                    f"{row['backend']:<12}{row['n']:>10,}  {kind:<7}{row[f'{kind}_p50_ms']:>8}"
-                    f"{row[f'{kind}_p95_ms']:>8}{row[f'{kind}_p99_ms']:>8}{hits:>6}",
-                    flush=True,
-                )
+        results += _search(
+            backends, searched, str(args.queries or (21 if args.quick else 200)), var
+        )
     seconds = args.http or (1.0 if args.quick else None)
     if seconds:
-        print("\nW6 HTTP on gunicorn (2 workers), one contact per request")
-        print(
-            f"{'backend':<12}{'method':<8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
-            f"{'server CPU ms':>15}{'client CPU ms':>15}"
-        )
-        for backend in backends:
-            contacts = 1_000 if args.quick else 10_000
-            row = _run_child("W6", contacts, backend, var, {"LIAISON_BENCH_SECONDS": str(seconds)})
-            results.append(row)
-            for method in ("get", "patch"):
-                print(
-                    f"{row['backend']:<12}{method.upper():<8}{row[f'{method}_per_s']:>8}"
-                    f"{row[f'{method}_p50_ms']:>9}{row[f'{method}_p95_ms']:>9}"
-                    f"{row[f'{method}_errors']:>8}{row[f'{method}_server_cpu_ms']:>15}"
-                    f"{row[f'{method}_client_cpu_ms']:>15}",
-                    flush=True,
-                )
+        results += _http(backends, seconds, 1_000 if args.quick else 10_000, var)
     Path(args.json).write_text(json.dumps(results, indent=2))
     return 0

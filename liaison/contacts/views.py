@@ -20,7 +20,7 @@ from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.pagination import keyset_page, page_before
 from liaison.documents.selectors import CONTACT_BUTTONS, contact_documents
 from liaison.interactions.selectors import interaction_template_list, timeline_for
-from liaison.records.kinds import TEMPLATE_MODELS
+from liaison.records.kinds import RECORD_KINDS, TEMPLATE_MODELS
 from liaison.records.selectors import record_get, template_list
 from liaison.records.services import record_create_from_contact
 from liaison.relations.fieldmaps import FIELD_MAPS
@@ -33,9 +33,6 @@ from liaison.webutils import (
     errors_onto_form,
     role_required,
 )
-
-KINDS = {"customer": "Customer", "vendor": "Vendor", "bank_account": "Bank account"}
-KIND_PATHS = {"customer": "customers", "vendor": "vendors", "bank_account": "bank-accounts"}
 
 
 @login_required
@@ -79,11 +76,10 @@ def contact_detail(request: HttpRequest, number: str) -> HttpResponse:
         "kind_path": "contacts",
         "number": contact.number,
         "links": links,
-        "missing_kinds": [(k, label) for k, label in KINDS.items() if k not in linked],
+        "missing_kinds": [(k.key, k.label) for k in RECORD_KINDS.values() if k.key not in linked],
         "persons": list(persons_of(contact)) if contact.is_company else [],
         "templates": {kind: list(template_list(kind)) for kind in TEMPLATE_MODELS},
-        "kinds": KINDS,
-        "kind_paths": KIND_PATHS,
+        "kind_paths": {key: kind.path for key, kind in RECORD_KINDS.items()},
         "document_buttons": CONTACT_BUTTONS,
         "contact_documents": contact_documents(contact),
         "timeline": list(timeline_for(contact)[:30]),
@@ -186,7 +182,7 @@ def contact_create_record(request: HttpRequest, number: str, kind: str) -> HttpR
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("contacts:detail", number=number)
-    announce_sync(request, f"{KINDS[kind]} {record.number} created", report)
+    announce_sync(request, f"{RECORD_KINDS[kind].label} {record.number} created", report)
     return redirect("contacts:detail", number=number)
 
 
@@ -207,7 +203,9 @@ def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpRespon
             messages.error(request, exc.message)
             return redirect("contacts:link", number=number, kind=kind)
         announce_sync(
-            request, f"Linked with {KINDS[kind].lower()} {request.POST.get('number')}", report
+            request,
+            f"Linked with {RECORD_KINDS[kind].label.lower()} {request.POST.get('number')}",
+            report,
         )
         return redirect("contacts:detail", number=number)
     candidates = list(unlinked_records(kind, search=q)[:20])
@@ -227,7 +225,7 @@ def contact_link(request: HtmxHttpRequest, number: str, kind: str) -> HttpRespon
     context = {
         "contact": contact,
         "kind": kind,
-        "kind_label": KINDS[kind],
+        "kind_label": RECORD_KINDS[kind].label,
         "q": q,
         "candidates": candidates,
         "chosen": chosen,
@@ -247,5 +245,7 @@ def contact_unlink(request: HttpRequest, number: str, kind: str) -> HttpResponse
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Unlinked the {KINDS[kind].lower()}; both records stay.")
+        messages.success(
+            request, f"Unlinked the {RECORD_KINDS[kind].label.lower()}; both records stay."
+        )
     return redirect("contacts:detail", number=number)

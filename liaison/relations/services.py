@@ -49,8 +49,6 @@ from liaison.relations.sync import (
 )
 from liaison.sales.models import CustomerTemplate, SalesSetup
 
-KINDS = tuple(FIELD_MAPS)
-
 
 @transaction.atomic
 def relation_link(

@@ -215,6 +215,19 @@ def _contact_derived(contact: Contact, pending: _PendingWrites) -> None:
         pending.stage(contact, "company_name", contact.name)
 
 
+def _companies_with_inherited_changes(
+    companies: Sequence[Contact], previous: dict[int, dict[str, Any]]
+) -> dict[int, Contact]:
+    """The companies, by pk, whose fields a person may inherit (R-D5) changed."""
+    return {
+        c.pk: c
+        for c in companies
+        if c.is_company
+        and c.pk in previous
+        and any(getattr(c, f) != previous[c.pk][f] for f in _PERSON_INHERITED)
+    }
+
+
 def _cascade_to_persons(
     companies: Sequence[Contact],
     previous: dict[int, dict[str, Any]],
@@ -224,16 +237,9 @@ def _cascade_to_persons(
 
     Persons are read only for companies whose inherited fields changed, and the marketing setup
     (which details persons inherit) only when there are persons."""
-    changed_companies = [
-        c
-        for c in companies
-        if c.is_company
-        and c.pk in previous
-        and any(getattr(c, f) != previous[c.pk][f] for f in _PERSON_INHERITED)
-    ]
-    if not changed_companies:
+    by_pk = _companies_with_inherited_changes(companies, previous)
+    if not by_pk:
         return []
-    by_pk = {c.pk: c for c in changed_companies}
     loaded = rows_where(Contact, "company_id", sorted(by_pk), lock=True)
     if not loaded:
         return []
@@ -244,39 +250,70 @@ def _cascade_to_persons(
     touched = []
     for person in persons:
         company = by_pk[cast(int, person.company_id)]
-        old = previous[company.pk]
-        new = company
         origin = pending.origin_of(company)
         pending.origins.setdefault(person.pk, origin)
-        hit = False
-        if new.name != old["name"]:
-            hit |= pending.stage(person, "company_name", new.name)
-        for name, flag in INHERITED_CODES:
-            moved = getattr(new, name) != old[name]
-            if getattr(setup, flag) and moved and getattr(person, name) == old[name]:
-                hit |= pending.stage(person, name, getattr(new, name), origin)
-        if setup.inherit_address_details and all(
-            getattr(person, f) == old[f] for f in ADDRESS_IDENTITY
-        ):
-            for name in ADDRESS_FIELDS:
-                if getattr(new, name) != old[name]:
-                    hit |= pending.stage(person, name, getattr(new, name), origin)
-        if setup.inherit_communication_details:
-            for name in COMMUNICATION_FIELDS:
-                if getattr(new, name) != old[name] and getattr(person, name) == old[name]:
-                    hit |= pending.stage(person, name, getattr(new, name), origin)
-        if hit:
-            pending.stage(
-                person, "phone_e164", field_rules.phone_e164(person.phone_no, person.country_code)
-            )
-            pending.stage(
-                person,
-                "mobile_e164",
-                field_rules.phone_e164(person.mobile_phone_no, person.country_code),
-            )
-            pending.stage(person, "search_email", person.email.upper())
+        if _inherit_changes(person, company, previous[company.pk], setup, origin, pending):
+            _person_derived(person, pending)
             touched.append(person)
     return touched
+
+
+def _inherit_changes(
+    person: Contact,
+    new: Contact,
+    old: dict[str, Any],
+    setup: MarketingSetup,
+    origin: Origin,
+    pending: _PendingWrites,
+) -> bool:
+    """Stage on ``person`` its company's changes (``old`` -> ``new``): the company name, and the
+    codes the setup passes on where the person still held the old value; True if any."""
+    hit = False
+    if new.name != old["name"]:
+        hit |= pending.stage(person, "company_name", new.name)
+    for name, flag in INHERITED_CODES:
+        moved = getattr(new, name) != old[name]
+        if getattr(setup, flag) and moved and getattr(person, name) == old[name]:
+            hit |= pending.stage(person, name, getattr(new, name), origin)
+    hit |= _inherit_details(person, new, old, setup, origin, pending)
+    return hit
+
+
+def _inherit_details(
+    person: Contact,
+    new: Contact,
+    old: dict[str, Any],
+    setup: MarketingSetup,
+    origin: Origin,
+    pending: _PendingWrites,
+) -> bool:
+    """The address (when the person's was the company's old one) and the communication details
+    (each one the person still held) that the setup passes on; True if any was staged."""
+    hit = False
+    if setup.inherit_address_details and all(
+        getattr(person, f) == old[f] for f in ADDRESS_IDENTITY
+    ):
+        for name in ADDRESS_FIELDS:
+            if getattr(new, name) != old[name]:
+                hit |= pending.stage(person, name, getattr(new, name), origin)
+    if setup.inherit_communication_details:
+        for name in COMMUNICATION_FIELDS:
+            if getattr(new, name) != old[name] and getattr(person, name) == old[name]:
+                hit |= pending.stage(person, name, getattr(new, name), origin)
+    return hit
+
+
+def _person_derived(person: Contact, pending: _PendingWrites) -> None:
+    """Keep an inheriting person's derived columns in step with what it took over."""
+    pending.stage(
+        person, "phone_e164", field_rules.phone_e164(person.phone_no, person.country_code)
+    )
+    pending.stage(
+        person,
+        "mobile_e164",
+        field_rules.phone_e164(person.mobile_phone_no, person.country_code),
+    )
+    pending.stage(person, "search_email", person.email.upper())
 
 
 def _push(
@@ -286,10 +323,21 @@ def _push(
     by_pk = {c.pk: c for c in contacts}
     if not by_pk:
         return
+    wanted = _push_targets(sorted(by_pk), exclude)
+    for kind in FIELD_MAPS:  # customers, vendors, bank accounts: the lock order
+        if wanted[kind]:
+            _push_kind(kind, wanted[kind], by_pk, pending)
+
+
+def _push_targets(
+    contact_pks: list[int], exclude: set[tuple[str, int]]
+) -> dict[str, list[tuple[int, int]]]:
+    """Per kind of linked record, the (contact, record) pairs of these contacts' links, but
+    the records in ``exclude`` (those a ``sync_from_linked`` started from)."""
     links = values_where(
         ContactBusinessRelation,
         "contact_id",
-        sorted(by_pk),
+        contact_pks,
         ("contact_id", "link_to_table", "customer_id", "vendor_id", "bank_account_id"),
     )
     wanted: dict[str, list[tuple[int, int]]] = {k: [] for k in FIELD_MAPS}
@@ -299,21 +347,29 @@ def _push(
         target = {"customer": customer_id, "vendor": vendor_id, "bank_account": bank_id}[kind]
         if target is not None and (kind, target) not in exclude:
             wanted[kind].append((contact_id, target))
-    for kind, fmap in FIELD_MAPS.items():  # customers, vendors, bank accounts: the lock order
-        pairs = wanted[kind]
-        if not pairs:
+    return wanted
+
+
+def _push_kind(
+    kind: str,
+    pairs: list[tuple[int, int]],
+    by_pk: dict[int, Contact],
+    pending: _PendingWrites,
+) -> None:
+    """Stage the contact's differing ``both`` values on each (contact, record) pair's record of
+    one kind, the records loaded (and locked) in one query."""
+    fmap = FIELD_MAPS[kind]
+    targets = pending.load(fmap.model, {t for _, t in pairs})
+    contact_values, entity_values = _GETTERS[kind]
+    for contact_id, target_id in pairs:
+        contact, entity = by_pk[contact_id], targets[target_id]
+        new, held = contact_values(contact), entity_values(entity)
+        if new == held:  # all pairs equal: the usual case for most of a contact's links
             continue
-        targets = pending.load(fmap.model, {t for _, t in pairs})
-        contact_values, entity_values = _GETTERS[kind]
-        for contact_id, target_id in pairs:
-            contact, entity = by_pk[contact_id], targets[target_id]
-            new, held = contact_values(contact), entity_values(entity)
-            if new == held:  # all pairs equal: the usual case for most of a contact's links
-                continue
-            origin = pending.origin_of(contact)
-            for e_name, value, current in zip(fmap.entity_fields, new, held, strict=True):
-                if value != current:
-                    pending.stage(entity, e_name, value, origin)
+        origin = pending.origin_of(contact)
+        for e_name, value, current in zip(fmap.entity_fields, new, held, strict=True):
+            if value != current:
+                pending.stage(entity, e_name, value, origin)
 
 
 def _echo_person_names(

@@ -131,18 +131,39 @@ def import_main(argv: list[str]) -> int:
     mode: Mode = "resume" if args.resume else "restart" if args.restart else "new"
     if mode != "new" and (args.file == "-" or args.dry_run):
         parser.error("--resume and --restart need a named file and no --dry-run")
-    try:
-        mapping = _mapping(kind, args)
-    except DomainError as exc:
-        print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
-        return FAILED
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read the mapping file {args.map_file}: {exc}", file=sys.stderr)
+    mapping = _checked_mapping(kind, args)
+    if mapping is None:
         return FAILED
     # The refused rows of a stored import of a named file go to an error file beside it.
     errors = None if args.file == "-" or args.dry_run else ErrorFile(errors_path(args.file))
+    outcome = _import_or_exit_code(kind, args, mode, mapping, errors)
+    if isinstance(outcome, int):
+        return outcome
+    return _report(args, outcome, errors)
+
+
+def _checked_mapping(kind: str, args: argparse.Namespace) -> ColumnMap | None:
+    """The column mapping (``_mapping``), or None once its error is said."""
     try:
-        result = _import(kind, args, mode, mapping, errors)
+        return _mapping(kind, args)
+    except DomainError as exc:
+        print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read the mapping file {args.map_file}: {exc}", file=sys.stderr)
+    return None
+
+
+def _import_or_exit_code(
+    kind: str,
+    args: argparse.Namespace,
+    mode: Mode,
+    mapping: ColumnMap,
+    errors: ErrorFile | None,
+) -> ImportResult | int:
+    """The import's result, or the exit code once the reason it did not run through is said;
+    the error file is closed either way (after that report, which names it)."""
+    try:
+        return _import(kind, args, mode, mapping, errors)
     except AlreadyImported as done:
         print(already_imported(args, done.run))
         return 0
@@ -165,6 +186,10 @@ def import_main(argv: list[str]) -> int:
     finally:
         if errors is not None:
             errors.close()
+
+
+def _report(args: argparse.Namespace, result: ImportResult, errors: ErrorFile | None) -> int:
+    """The refused rows (or the dry run's report), the summary, the error file; the exit code."""
     if args.dry_run:
         dry_run_report(args, result)
     else:
