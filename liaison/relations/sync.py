@@ -252,22 +252,28 @@ def _cascade_to_persons(
         company = by_pk[cast(int, person.company_id)]
         origin = pending.origin_of(company)
         pending.origins.setdefault(person.pk, origin)
-        if _inherit_changes(person, company, previous[company.pk], setup, origin, pending):
+        inherited = _Inheritance(company, previous[company.pk], setup, origin)
+        if _inherit_changes(person, inherited, pending):
             _person_derived(person, pending)
             touched.append(person)
     return touched
 
 
-def _inherit_changes(
-    person: Contact,
-    new: Contact,
-    old: dict[str, Any],
-    setup: MarketingSetup,
-    origin: Origin,
-    pending: _PendingWrites,
-) -> bool:
-    """Stage on ``person`` its company's changes (``old`` -> ``new``): the company name, and the
-    codes the setup passes on where the person still held the old value; True if any."""
+@dataclass(frozen=True)
+class _Inheritance:
+    """What a company passes on to its persons: its values now (``new``) and before (``old``),
+    the marketing setup that says which groups persons inherit, and the change's origin."""
+
+    new: Contact
+    old: dict[str, Any]
+    setup: MarketingSetup
+    origin: Origin
+
+
+def _inherit_changes(person: Contact, inherited: _Inheritance, pending: _PendingWrites) -> bool:
+    """Stage on ``person`` its company's changes: the company name, and the codes the setup
+    passes on where the person still held the old value; True if any."""
+    new, old, setup, origin = inherited.new, inherited.old, inherited.setup, inherited.origin
     hit = False
     if new.name != old["name"]:
         hit |= pending.stage(person, "company_name", new.name)
@@ -275,20 +281,14 @@ def _inherit_changes(
         moved = getattr(new, name) != old[name]
         if getattr(setup, flag) and moved and getattr(person, name) == old[name]:
             hit |= pending.stage(person, name, getattr(new, name), origin)
-    hit |= _inherit_details(person, new, old, setup, origin, pending)
+    hit |= _inherit_details(person, inherited, pending)
     return hit
 
 
-def _inherit_details(
-    person: Contact,
-    new: Contact,
-    old: dict[str, Any],
-    setup: MarketingSetup,
-    origin: Origin,
-    pending: _PendingWrites,
-) -> bool:
+def _inherit_details(person: Contact, inherited: _Inheritance, pending: _PendingWrites) -> bool:
     """The address (when the person's was the company's old one) and the communication details
     (each one the person still held) that the setup passes on; True if any was staged."""
+    new, old, setup, origin = inherited.new, inherited.old, inherited.setup, inherited.origin
     hit = False
     if setup.inherit_address_details and all(
         getattr(person, f) == old[f] for f in ADDRESS_IDENTITY
