@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from liaison.accounts.roles import EDITOR
 from liaison.audit.selectors import audit_for_record
-from liaison.contacts.search import text_search
 from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.models import Party
 from liaison.core.pagination import keyset_page, page_before
 from liaison.records.forms import RecordForm, record_fields, record_initial
 from liaison.records.kind import RecordKind
+from liaison.records.schemas import RecordFilters
 from liaison.records.selectors import record_get, record_list
 from liaison.records.services import record_create, record_delete, record_update
 from liaison.relations.selectors import link_for_record
@@ -66,12 +66,13 @@ class _KindPages:
         }
 
     def list_page(self, request: HtmxHttpRequest, kind_path: str) -> HttpResponse:
-        """Search as you type, sort, keyset pages; each row shows its linked contact."""
+        """Search as you type (the API's RecordFilters), sort, keyset pages; each row shows
+        its linked contact."""
         q = request.GET.get("q", "")
         sort = request.GET.get("sort", "number")
         descending = request.GET.get("dir") == "desc"
         rows, nxt = keyset_page(
-            record_list(self.kind, text_search(q, has_search_email=False)),
+            record_list(self.kind, RecordFilters.model_validate({"q": q}).get_filter_expression()),
             sort=sort,
             descending=descending,
             cursor=request.GET.get("after"),
