@@ -1,8 +1,9 @@
 """``liaison bench``: benchmark figures, printed as a table and written as JSON.
 
 Each workload runs in a child process on a fresh database (a new SQLite file under
-``var/bench/``, or the PostgreSQL database named by ``--postgres``, which is emptied first), so
-a benchmark never touches real data. Figures are for docs and notes; tests never assert them.
+``var/bench/``, or on the ``--postgres`` server a database the run creates for it and drops
+afterwards, see ``bench.scratchdb``), so a benchmark never touches real data. Figures are for
+docs and notes; tests never assert them.
 
 The workloads are in ``bench.workloads`` (W1-W4), ``bench.search`` (W5, ``--search``) and
 ``bench.http`` (W6, ``--http``: GET and PATCH throughput on the real server, gunicorn with 2
@@ -24,6 +25,7 @@ from typing import Any
 
 from liaison.bench.floors import floor_seconds, scratch_prepare
 from liaison.bench.http import run_http
+from liaison.bench.scratchdb import ScratchDatabaseError, scratch_postgres
 from liaison.bench.search import run_search
 from liaison.bench.workloads import (
     WORKLOAD_DEFS,
@@ -85,14 +87,18 @@ def _run_child(
 ) -> dict[str, Any]:
     env = {**os.environ, **(extra or {})}
     if postgres:
-        env["DATABASE_URL"] = postgres
-        env["LIAISON_BENCH_RESET"] = "1"
-    else:
-        env.pop("DATABASE_URL", None)
-        db = var / f"bench-{workload}-{n}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        env["LIAISON_SQLITE_PATH"] = str(db)
+        with scratch_postgres(postgres) as scratch:
+            env["DATABASE_URL"] = scratch
+            return _child_output(workload, n, env)
+    env.pop("DATABASE_URL", None)
+    db = var / f"bench-{workload}-{n}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env["LIAISON_SQLITE_PATH"] = str(db)
+    return _child_output(workload, n, env)
+
+
+def _child_output(workload: str, n: int, env: dict[str, str]) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-m", "liaison.bench", "--worker", workload, str(n)],
         env=env,
@@ -102,13 +108,6 @@ def _run_child(
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
-
-
-def _reset_postgres() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 
 
 _COLUMNS = (
@@ -130,7 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workloads", default=",".join(WORKLOADS), help="comma-separated, e.g. W1,W3"
     )
-    parser.add_argument("--postgres", help="also run on this PostgreSQL URL (it is emptied!)")
+    parser.add_argument(
+        "--postgres",
+        help="also run on this PostgreSQL server, in databases the run creates and drops "
+        "(the database the URL names is never written; the role needs CREATEDB)",
+    )
     parser.add_argument("--no-sqlite", action="store_true", help="with --postgres: only there")
     parser.add_argument(
         "--latency",
@@ -170,8 +173,6 @@ def _worker_main(workload: str, n: int) -> int:
     import django
 
     django.setup()
-    if os.environ.get("LIAISON_BENCH_RESET"):
-        _reset_postgres()
     print(json.dumps(_worker(workload, n)))
     return 0
 
@@ -252,6 +253,30 @@ def _http(
     return results
 
 
+def _run_all(
+    args: argparse.Namespace,
+    backends: list[str | None],
+    sizes: tuple[int, ...],
+    workloads: list[str],
+    var: Path,
+) -> list[dict[str, Any]]:
+    """Every workload the arguments ask for, in the table's order."""
+    print("".join(f"{title:{fmt}}" for title, _, fmt in _COLUMNS))
+    results = _throughput(backends if not args.only else [], sizes, workloads, var)
+    edits = args.latency or (50 if args.quick else None)
+    if edits:
+        results += _latency(backends, edits, var)
+    searched = args.search or (2_000 if args.quick else None)
+    if searched:
+        results += _search(
+            backends, searched, str(args.queries or (21 if args.quick else 200)), var
+        )
+    seconds = args.http or (1.0 if args.quick else None)
+    if seconds:
+        results += _http(backends, seconds, 1_000 if args.quick else 10_000, var)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table; ``--worker`` is the child-process entry."""
     parser = _parser()
@@ -272,18 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     backends: list[str | None] = ([] if args.no_sqlite and args.postgres else [None]) + (
         [args.postgres] if args.postgres else []
     )
-    print("".join(f"{title:{fmt}}" for title, _, fmt in _COLUMNS))
-    results = _throughput(backends if not args.only else [], sizes, workloads, var)
-    edits = args.latency or (50 if args.quick else None)
-    if edits:
-        results += _latency(backends, edits, var)
-    searched = args.search or (2_000 if args.quick else None)
-    if searched:
-        results += _search(
-            backends, searched, str(args.queries or (21 if args.quick else 200)), var
-        )
-    seconds = args.http or (1.0 if args.quick else None)
-    if seconds:
-        results += _http(backends, seconds, 1_000 if args.quick else 10_000, var)
+    try:
+        results = _run_all(args, backends, sizes, workloads, var)
+    except ScratchDatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
