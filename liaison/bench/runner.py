@@ -27,6 +27,7 @@ from liaison.bench.floors import floor_seconds, scratch_prepare
 from liaison.bench.http import run_http
 from liaison.bench.scratchdb import ScratchDatabaseError, scratch_postgres
 from liaison.bench.search import run_search
+from liaison.bench.single import run_single
 from liaison.bench.workloads import (
     WORKLOAD_DEFS,
     WORKLOADS,
@@ -48,6 +49,11 @@ def _worker(workload: str, n: int) -> dict[str, Any]:
         call_command("migrate", interactive=False, verbosity=0)
         setup_init()
         return run_latency(n)
+    if workload == "W7":
+        call_command("migrate", interactive=False, verbosity=0)
+        setup_init()
+        add_second_contact_series_line()
+        return run_single(n, int(os.environ.get("LIAISON_BENCH_CALLS", "200")))
     if workload in ("W5", "W6"):
         call_command("migrate", interactive=False, verbosity=0)
         setup_init()
@@ -160,7 +166,18 @@ def _parser() -> argparse.ArgumentParser:
         "1 with --quick)",
     )
     parser.add_argument(
-        "--only", action="store_true", help="skip W1-W3 (run only --latency/--search/--http)"
+        "--single",
+        type=int,
+        nargs="?",
+        const=200,
+        metavar="CALLS",
+        help="also W7: each single-record operation CALLS times (default 200; 10 with --quick) "
+        "over the --sizes existing families, with its statements per call and p50/p95",
+    )
+    parser.add_argument(
+        "--only",
+        action="store_true",
+        help="skip W1-W3 (run only --latency/--search/--http/--single)",
     )
     parser.add_argument("--json", default="var/bench/results.json")
     parser.add_argument("--worker", nargs=2, metavar=("WORKLOAD", "N"), help=argparse.SUPPRESS)
@@ -253,6 +270,26 @@ def _http(
     return results
 
 
+def _single(
+    backends: list[str | None], sizes: tuple[int, ...], calls: int, var: Path
+) -> list[dict[str, Any]]:
+    """W7: each single-record operation, statements per call and latency."""
+    results = []
+    print(f"\nW7 one record at a time, {calls} calls per operation")
+    print(f"{'backend':<12}{'N':>9}  {'operation':<42}{'stmts':>6}{'p50 ms':>9}{'p95 ms':>9}")
+    for backend in backends:
+        for n in sizes:
+            row = _run_child("W7", n, backend, var, {"LIAISON_BENCH_CALLS": str(calls)})
+            results.append(row)
+            for op in row["operations"]:
+                print(
+                    f"{row['backend']:<12}{row['n']:>9,}  {op['operation']:<42}"
+                    f"{op['statements']:>6}{op['op_p50_ms']:>9}{op['op_p95_ms']:>9}",
+                    flush=True,
+                )
+    return results
+
+
 def _run_all(
     args: argparse.Namespace,
     backends: list[str | None],
@@ -274,6 +311,9 @@ def _run_all(
     seconds = args.http or (1.0 if args.quick else None)
     if seconds:
         results += _http(backends, seconds, 1_000 if args.quick else 10_000, var)
+    calls = args.single or (10 if args.quick else None)
+    if calls:
+        results += _single(backends, (1_000,) if args.quick else sizes, calls, var)
     return results
 
 

@@ -34,7 +34,7 @@ def _phone(i: int) -> str:
     return f"+47 2{i % 10} {i % 100:02d} {i // 100 % 100:02d} {i // 10_000 % 100:02d}"
 
 
-def _party(i: int, kind: str) -> dict[str, Any]:
+def party_values(i: int, kind: str) -> dict[str, Any]:
     """The shared field values of the i-th fixture party (one family shares them)."""
     from liaison.core.fields import phone_e164
 
@@ -59,7 +59,9 @@ def _prepare_unlinked_customers(n: int) -> None:
 
     for start in range(0, n, FIXTURE_CHUNK):
         rows = [
-            Customer(number=f"BC{i:07d}", payment_terms_code="14 DAYS", **_party(i, "Customer"))
+            Customer(
+                number=f"BC{i:07d}", payment_terms_code="14 DAYS", **party_values(i, "Customer")
+            )
             for i in range(start, min(n, start + FIXTURE_CHUNK))
         ]
         with transaction.atomic():
@@ -78,17 +80,17 @@ def _prepare_customer_csv(n: int, tmp: Path) -> Path:
         writer = csv.writer(fh)
         writer.writerow((*columns, "payment_terms_code"))
         for i in range(n):
-            values = {"number": f"IC{i:07d}", **_party(i, "Customer")}
+            values = {"number": f"IC{i:07d}", **party_values(i, "Customer")}
             writer.writerow([*(values[c] for c in columns), "14 DAYS"])
     return path
 
 
-def _hub_number(i: int) -> str:
+def hub_number(i: int) -> str:
     return f"HC{i:07d}"
 
 
-def _prepare_linked_hubs(n: int) -> None:
-    """W3 fixture: N company contacts (numbered by ``_hub_number``), each linked to a customer,
+def prepare_linked_hubs(n: int) -> None:
+    """W3 fixture: N company contacts (numbered by ``hub_number``), each linked to a customer,
     a vendor and a bank account holding the same shared values, as the engine would have left
     them."""
     from django.db import models, transaction
@@ -110,11 +112,11 @@ def _prepare_linked_hubs(n: int) -> None:
         span = range(start, min(n, start + FIXTURE_CHUNK))
         hubs = [
             Contact(
-                number=_hub_number(i),
+                number=hub_number(i),
                 company_name=f"Company {i}",
                 search_email=f"company{i}@example.com".upper(),
                 business_relation_summary="multiple",
-                **_party(i, "Company"),
+                **party_values(i, "Company"),
             )
             for i in span
         ]
@@ -130,7 +132,7 @@ def _prepare_linked_hubs(n: int) -> None:
                 records = [
                     model(
                         number=f"{prefix}{i:07d}",
-                        **_party(i, "Company"),
+                        **party_values(i, "Company"),
                         **({} if kind == "bank_account" else {"primary_contact": hub}),
                     )
                     for i, hub in zip(span, hubs, strict=True)
@@ -176,7 +178,7 @@ def _run_w3(n: int, _: object) -> None:
 
     report = contacts_bulk_update(
         (
-            (_hub_number(i), {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"})
+            (hub_number(i), {"phone_no": f"+47 9{i % 10} 00 {i // 100 % 100:02d} {i % 100:02d}"})
             for i in range(n)
         ),
         chunk_size=1000,
@@ -201,7 +203,7 @@ WORKLOAD_DEFS = {
         updates=(("sales_customer", ("primary_contact_id",)),),
     ),
     "W3": Workload(
-        prepare=lambda n, _: _prepare_linked_hubs(n),
+        prepare=lambda n, _: prepare_linked_hubs(n),
         run=_run_w3,
         inserts=(_AUDIT,),
         updates=tuple(
