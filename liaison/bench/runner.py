@@ -104,14 +104,23 @@ def _run_child(
     return _child_output(workload, n, env)
 
 
+class ChildFailedError(Exception):
+    """A workload's child process failed; its own error output has been printed."""
+
+
 def _child_output(workload: str, n: int, env: dict[str, str]) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-m", "liaison.bench", "--worker", workload, str(n)],
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise ChildFailedError(
+            f"workload {workload} at N={n} failed (exit {out.returncode}); its output is above"
+        )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -339,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         results = _run_all(args, backends, sizes, workloads, var)
-    except ScratchDatabaseError as exc:
+    except (ScratchDatabaseError, ChildFailedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     Path(args.json).write_text(json.dumps(results, indent=2))
