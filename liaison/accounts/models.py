@@ -37,4 +37,4 @@ class UserProfile(models.Model):
     salesperson_code = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.salesperson_code or '-'})"
+        return str(self.user)

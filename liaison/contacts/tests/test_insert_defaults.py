@@ -140,7 +140,7 @@ def test_csv_import_gives_new_contacts_the_defaults_and_keeps_given_values(
     defaults: MarketingSetup,
 ) -> None:
     text = "name,territory_code\nFabrikam,\nContoso,south\n"
-    result = csv_import("contact", io.StringIO(text))  # type: ignore[arg-type]
+    result = csv_import("contact", io.StringIO(text))
     assert (result.created, result.errors) == (2, [])
     assert _filled(Contact.objects.get(name="Fabrikam")) == SETUP_VALUES
     assert Contact.objects.get(name="Contoso").territory_code == "SOUTH"
@@ -150,10 +150,11 @@ def test_csv_import_reads_the_setup_once_per_chunk_not_per_row(defaults: Marketi
     def setup_reads(rows: int) -> int:
         text = "name\n" + "".join(f"Contact {rows}-{i}\n" for i in range(rows))
         with acting_as(user), CaptureQueriesContext(connection) as ctx:
-            csv_import("contact", io.StringIO(text))  # type: ignore[arg-type]
+            csv_import("contact", io.StringIO(text))
         profile = [q for q in ctx.captured_queries if "accounts_userprofile" in q["sql"]]
         setup = [q for q in ctx.captured_queries if "relations_marketingsetup" in q["sql"]]
-        assert profile and setup
+        assert profile
+        assert setup
         return len(profile) + len(setup)
 
     user = user_create(username="ana", password="pw", salesperson_code="ana")
