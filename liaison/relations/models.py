@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from liaison.banking.models import BankAccount
 from liaison.contacts.models import Contact, CorrespondenceType
+from liaison.core import fields
 from liaison.core.models import NoSeries
 from liaison.purchases.models import Vendor, VendorTemplate
 from liaison.sales.models import Customer, CustomerTemplate
@@ -147,7 +148,10 @@ class MarketingSetup(models.Model):
     default_salesperson_code = models.CharField(max_length=20, blank=True)
     default_territory_code = models.CharField(max_length=10, blank=True)
     default_country_code = models.CharField(
-        "default country/region code", max_length=10, blank=True
+        "default country/region code",
+        max_length=10,
+        blank=True,
+        validators=[fields.validate_country],  # as a contact's, so a default is never refused
     )
     default_language_code = models.CharField(max_length=10, blank=True)
     default_format_region = models.CharField(max_length=80, blank=True)

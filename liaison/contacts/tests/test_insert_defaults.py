@@ -224,6 +224,15 @@ def test_a_too_long_default_code_is_refused_and_the_setup_is_unchanged(
     assert (setup.default_territory_code, setup.default_language_code) == ("NORTH", "NOB")
 
 
+def test_a_default_country_that_is_no_iso_code_is_refused_and_the_setup_is_unchanged(
+    defaults: MarketingSetup,
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        marketing_setup_update(data={"default_country_code": "xx"})
+    assert "default_country_code" in caught.value.fields
+    assert MarketingSetup.objects.get().default_country_code == "NO"
+
+
 def test_an_unknown_correspondence_type_is_refused_and_the_setup_is_unchanged(
     defaults: MarketingSetup,
 ) -> None:
