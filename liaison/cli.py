@@ -122,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     ucreate.add_argument(
         "--staff", action="store_true", help="may also open the read-only admin at /admin/"
     )
+    ucreate.add_argument(
+        "--salesperson",
+        default="",
+        metavar="CODE",
+        help="the salesperson code the contacts, customers and vendors the user makes get "
+        "where left blank",
+    )
     password = ucreate.add_mutually_exclusive_group()
     password.add_argument(
         "--password",
@@ -133,6 +140,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="read the password from the first line of FILE (- for standard input)",
     )
+    usales = usub.add_parser(
+        "salesperson",
+        help="set a user's salesperson code ('' for none)",
+        description="Set the salesperson code the contacts, customers and vendors the user "
+        "makes get where left blank (pass '' to clear it).",
+    )
+    usales.add_argument("username")
+    usales.add_argument("code")
     token = sub.add_parser("token", help="API tokens: create, list, revoke")
     tsub = token.add_subparsers(dest="action", required=True)
     tcreate = tsub.add_parser("create", help="create a token (shown once) for a user")
@@ -147,13 +162,27 @@ def _parser() -> argparse.ArgumentParser:
 def _user(args: argparse.Namespace) -> int:
     from django.utils.translation import gettext as _
 
-    from liaison.accounts.services import user_create
+    from liaison.accounts.services import user_create, user_salesperson_set
 
+    if args.action == "salesperson":
+        profile = user_salesperson_set(username=args.username, salesperson_code=args.code)
+        print(
+            _("User {name}: salesperson {code}.").format(
+                name=args.username, code=profile.salesperson_code or _("(none)")
+            )
+        )
+        return 0
     password, problem = _password(args)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    user_create(username=args.username, password=password, role=args.role, admin=args.staff)
+    user_create(
+        username=args.username,
+        password=password,
+        role=args.role,
+        admin=args.staff,
+        salesperson_code=args.salesperson,
+    )
     print(
         _("User {name} ({role}) created: sign in at /login/{admin}.").format(
             name=args.username, role=args.role, admin=_(" and /admin/") if args.staff else ""

@@ -24,3 +24,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} ({self.user})"
+
+
+class UserProfile(models.Model):
+    """What Liaison keeps about a user beyond Django's user: the salesperson code a new
+    contact, customer or vendor made by the user gets where it was left blank (R-B5, spec 1.1
+    "User Setup")."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaison_profile"
+    )
+    salesperson_code = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)

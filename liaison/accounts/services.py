@@ -10,10 +10,11 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from liaison.accounts.models import ApiToken
+from liaison.accounts.models import ApiToken, UserProfile
 from liaison.accounts.roles import EDITOR, ROLES, VIEWER, remember_roles
 from liaison.core.errors import NotFound
 from liaison.core.reads import rows_where
+from liaison.core.update import full_clean_or_raise
 
 
 def _hash(key: str) -> str:
@@ -90,11 +91,17 @@ _GROUPS_SQL: dict[str, str] = {}
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str, role: str = EDITOR, admin: bool = False
+    *,
+    username: str,
+    password: str,
+    role: str = EDITOR,
+    admin: bool = False,
+    salesperson_code: str = "",
 ) -> AbstractBaseUser:
     """A person who signs in to the web UI with a role (viewer, editor, admin).
 
-    ``admin`` also opens Django's (read-only) admin site.
+    ``admin`` also opens Django's (read-only) admin site; ``salesperson_code`` is the code
+    the contacts, customers and vendors the user makes get where blank (R-B5).
     """
     from liaison.core.errors import ValidationFailed
 
@@ -113,4 +120,24 @@ def user_create(
         )
     user = user_model.objects.create_user(username=username, password=password, is_staff=admin)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if salesperson_code:
+        user_salesperson_set(username=username, salesperson_code=salesperson_code)
     return user
+
+
+@transaction.atomic
+def user_salesperson_set(*, username: str, salesperson_code: str) -> UserProfile:
+    """Give a user a salesperson code ('' for none): R-B5's "user's default salesperson".
+
+    The code is kept upper-case, as contacts keep codes; a code longer than 20 characters is
+    refused and nothing changes.
+    """
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"User {username} does not exist: see `liaison user create`.")
+    profile = UserProfile.objects.select_for_update().filter(user=user).first()
+    profile = profile or UserProfile(user=user)
+    profile.salesperson_code = salesperson_code.strip().upper()
+    full_clean_or_raise(profile, ["salesperson_code"])
+    profile.save()
+    return profile

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from liaison.accounts.selectors import acting_salesperson_code
 from liaison.audit.trail import Trail
 from liaison.contacts.errors import (
     CompanyNotCompany,
@@ -294,6 +295,29 @@ def contact_company_moves_apply(moves: Iterable[CompanyMove]) -> None:
             )
 
 
+# Spec 1.1 "Contact defaults on insert": a contact field and the setup default that fills it.
+INSERT_DEFAULTS = (
+    ("territory_code", "default_territory_code"),
+    ("country_code", "default_country_code"),
+    ("language_code", "default_language_code"),
+    ("format_region", "default_format_region"),
+    ("correspondence_type", "default_correspondence_type"),
+)
+
+
+def contact_insert_defaults(contact: Contact, setup: MarketingSetup, user_salesperson: str) -> None:
+    """Spec 1.1: a new contact's blank fields from the Marketing Setup defaults; a blank
+    salesperson from the acting user's own code (``acting_salesperson_code``), else the
+    setup's. A given value always wins. It runs after a person's company inheritance (R-L5):
+    the company's values come first, a default fills only what is still blank. Contacts
+    made for a customer, vendor or bank account (R-B3) skip it: they never come here."""
+    if not contact.salesperson_code:
+        contact.salesperson_code = user_salesperson or setup.default_salesperson_code
+    for name, default in INSERT_DEFAULTS:
+        if not getattr(contact, name):
+            setattr(contact, name, getattr(setup, default))
+
+
 @transaction.atomic
 def contact_create(
     *,
@@ -304,7 +328,8 @@ def contact_create(
     """Create a company or person contact (spec 1.1 insert rules, R-A7, R-L1, R-L5).
 
     A blank number is drawn from Marketing Setup "Contact Nos." (E-3); a typed one needs a
-    series that allows manual numbers (E-4). A person given a company inherits its data.
+    series that allows manual numbers (E-4). A person given a company inherits its data;
+    then the setup's defaults (and the user's salesperson) fill what is still blank.
     """
     refuse_unknown(data, EDITABLE)
     refuse_nulls(Contact, data)
@@ -327,6 +352,7 @@ def contact_create(
         contact.no_series = series.code
     if company_number:
         contact_company_change(contact, company_number, data, setup=setup)
+    contact_insert_defaults(contact, setup, acting_salesperson_code())
     contact_derive(contact, data, {})
     full_clean_or_raise(contact)
     contact.save()

@@ -12,4 +12,5 @@ VENDOR = RecordKind(
     template_model=VendorTemplate,
     template_defaults={"company": "default_vendor_template"},
     primary_contact_copies=("phone_no", "email"),
+    user_salesperson_field="purchaser_code",
 )

@@ -38,6 +38,9 @@ class RecordKind(Generic[P_co]):
     # R-J1/R-J3: the contact fields a company chosen as primary contact copies onto the record;
     # empty when the record has no primary contact.
     primary_contact_copies: tuple[str, ...] = ()
+    # R-B5: the field a new record takes from its maker's salesperson code when blank ('' for
+    # a kind that has none: bank accounts).
+    user_salesperson_field: str = ""
 
     @property
     def path(self) -> str:

@@ -7,10 +7,12 @@ and deleting any linked record follows one path (R-B, R-C, R-E1, R-H). A kind's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypedDict, TypeVar, overload
 
 from django.db import models, transaction
 
+from liaison.accounts.selectors import acting_salesperson_code
 from liaison.audit.models import Source
 from liaison.audit.trail import Trail, origin_of
 from liaison.contacts.models import Contact, ContactType
@@ -100,11 +102,27 @@ def _check_fields(key: str, data: dict[str, Any]) -> None:
         )
 
 
+def record_user_salesperson(
+    kind: RecordKind[Party], records: Iterable[models.Model], code: str
+) -> None:
+    """R-B5 step 4: a new customer's Salesperson Code (a vendor's Purchaser Code) left blank
+    is the maker's own (``acting_salesperson_code``, read once by the caller); a given value
+    wins. Set before the record's contact is made, so the contact agrees with it (product
+    decision 3: no divergence), where BC only gives it to the contact at the next sync."""
+    name = kind.user_salesperson_field
+    if not name or not code:
+        return
+    for record in records:
+        if not getattr(record, name):
+            setattr(record, name, code)
+
+
 def _insert(kind: RecordKind[P], data: dict[str, Any], number: str) -> P:
     _check_fields(kind.key, data)
     refuse_nulls(kind.model, data)
     record = kind.model(**data)
     _number(kind, record, number, None)
+    record_user_salesperson(kind, [record], acting_salesperson_code())
     normalise_party(record, {})
     full_clean_or_raise(record)
     record.save()
@@ -359,6 +377,10 @@ def record_create_from_contact(
     series = getattr(template, "no_series", None) if template is not None else None
     record = kind.model(**values)
     _number(kind, record, number, series)
+    if kind.user_salesperson_field not in FIELD_MAPS[kind.key].entity_fields:
+        # R-H5 step 8: a vendor keeps its maker's purchaser; R-H2 step 7: a customer's
+        # salesperson is the contact's, even blank (the template may fill it).
+        record_user_salesperson(kind, [record], acting_salesperson_code())
     if template is not None:
         _apply_template(kind, record, template)
     normalise_party(record, {})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from liaison.relations.models import MarketingSetup
 
@@ -17,6 +19,15 @@ SETUP_CODES = (
     "default_customer_template_person",
     "default_vendor_template",
 )
+# Spec 1.7: what a new contact gets where it was left blank (spec 1.1), with their labels.
+SETUP_DEFAULTS = {
+    "default_salesperson_code": _("Default salesperson code"),
+    "default_territory_code": _("Default territory code"),
+    "default_country_code": _("Default country/region code"),
+    "default_language_code": _("Default language code"),
+    "default_format_region": _("Default format region"),
+    "default_correspondence_type": _("Default correspondence type"),
+}
 SETUP_FLAGS = tuple(
     f.name for f in MarketingSetup._meta.concrete_fields if f.get_internal_type() == "BooleanField"
 )
@@ -32,6 +43,17 @@ class MarketingSetupForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 choices=options, required=False, label=name.replace("_", " ").capitalize()
             )
+        for name, label in SETUP_DEFAULTS.items():
+            field = MarketingSetup._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            if field.choices:
+                self.fields[name] = forms.ChoiceField(
+                    choices=field.choices, required=False, label=label
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    max_length=field.max_length, required=False, label=label
+                )
         for name in SETUP_FLAGS:
             self.fields[name] = forms.BooleanField(
                 required=False, label=name.replace("_", " ").capitalize()

@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from liaison.banking.models import BankAccount
-from liaison.contacts.models import Contact
+from liaison.contacts.models import Contact, CorrespondenceType
+from liaison.core import fields
 from liaison.core.models import NoSeries
 from liaison.purchases.models import Vendor, VendorTemplate
 from liaison.sales.models import Customer, CustomerTemplate
@@ -143,6 +144,20 @@ class MarketingSetup(models.Model):
     inherit_format_region = models.BooleanField(default=True)
     inherit_address_details = models.BooleanField(default=True)
     inherit_communication_details = models.BooleanField(default=True)
+    # Spec 1.7 fields 28-32 and 53: what a new contact gets where it was left blank (spec 1.1).
+    default_salesperson_code = models.CharField(max_length=20, blank=True)
+    default_territory_code = models.CharField(max_length=10, blank=True)
+    default_country_code = models.CharField(
+        "default country/region code",
+        max_length=10,
+        blank=True,
+        validators=[fields.validate_country],  # as a contact's, so a default is never refused
+    )
+    default_language_code = models.CharField(max_length=10, blank=True)
+    default_format_region = models.CharField(max_length=80, blank=True)
+    default_correspondence_type = models.CharField(
+        max_length=10, choices=CorrespondenceType.choices, blank=True, default=""
+    )
     default_customer_template_company = models.ForeignKey(
         CustomerTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -99,6 +99,15 @@ _SETUP_FKS = (
     "default_customer_template_person",
     "default_vendor_template",
 )
+# Spec 1.7: what a new contact gets where it was left blank (spec 1.1).
+SETUP_DEFAULTS = (
+    "default_salesperson_code",
+    "default_territory_code",
+    "default_country_code",
+    "default_language_code",
+    "default_format_region",
+    "default_correspondence_type",
+)
 _SETUP_FLAGS = tuple(
     f.name for f in MarketingSetup._meta.concrete_fields if f.get_internal_type() == "BooleanField"
 )
@@ -114,6 +123,12 @@ class MarketingSetupOut(Schema):
     default_customer_template_company: str
     default_customer_template_person: str
     default_vendor_template: str
+    default_salesperson_code: str
+    default_territory_code: str
+    default_country_code: str
+    default_language_code: str
+    default_format_region: str
+    default_correspondence_type: str
     inherit_salesperson_code: bool
     inherit_territory_code: bool
     inherit_country_code: bool
@@ -132,6 +147,12 @@ class MarketingSetupPatch(StrictIn):
     default_customer_template_company: str | None = Field(None, max_length=20)
     default_customer_template_person: str | None = Field(None, max_length=20)
     default_vendor_template: str | None = Field(None, max_length=20)
+    default_salesperson_code: str | None = Field(None, max_length=20)
+    default_territory_code: str | None = Field(None, max_length=10)
+    default_country_code: str | None = Field(None, max_length=10)
+    default_language_code: str | None = Field(None, max_length=10)
+    default_format_region: str | None = Field(None, max_length=80)
+    default_correspondence_type: str | None = None
     inherit_salesperson_code: bool | None = None
     inherit_territory_code: bool | None = None
     inherit_country_code: bool | None = None
@@ -143,7 +164,7 @@ class MarketingSetupPatch(StrictIn):
 
 def setup_out(setup: MarketingSetup) -> dict[str, Any]:
     """The setup with its foreign keys as codes."""
-    out: dict[str, Any] = {name: getattr(setup, name) for name in _SETUP_FLAGS}
+    out: dict[str, Any] = {name: getattr(setup, name) for name in (*_SETUP_FLAGS, *SETUP_DEFAULTS)}
     for name in _SETUP_FKS:
         target = getattr(setup, name)
         out[name] = target.code if target is not None else ""

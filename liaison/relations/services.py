@@ -245,6 +245,17 @@ _SETUP_CODE_TARGETS: dict[str, type[models.Model]] = {
 }
 
 
+# Spec 1.7 fields 28-31: the codes a new contact gets where blank (the format region is text).
+DEFAULT_CODES = frozenset(
+    {
+        "default_salesperson_code",
+        "default_territory_code",
+        "default_country_code",
+        "default_language_code",
+    }
+)
+
+
 @transaction.atomic
 def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
     """Change the marketing setup; the three relation codes must be distinct (decision 8),
@@ -256,6 +267,8 @@ def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
         # default templates) name rows that must exist; the flags are taken as they are.
         target = _SETUP_CODE_TARGETS.get(key)
         values[key] = _by_code(target, value) if target is not None else value
+        if key in DEFAULT_CODES and isinstance(value, str):
+            values[key] = value.strip().upper()  # codes, as a contact keeps them
     merged = {k: values.get(k, getattr(setup, k)) for k in KIND_SETUP_FIELD.values()}
     codes = [c.code for c in merged.values() if c is not None]
     if len(codes) != len(set(codes)):

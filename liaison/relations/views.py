@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 from liaison.accounts.roles import ADMIN
 from liaison.core.errors import DomainError
 from liaison.records.selectors import template_list
-from liaison.relations.forms import SETUP_CODES, BusinessRelationForm, MarketingSetupForm
+from liaison.relations.forms import (
+    SETUP_CODES,
+    SETUP_DEFAULTS,
+    BusinessRelationForm,
+    MarketingSetupForm,
+)
 from liaison.relations.schemas import setup_out
 from liaison.relations.selectors import (
     business_relation_list,
@@ -54,7 +59,10 @@ def setup_index(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "code_fields": [form[name] for name in SETUP_CODES],
-        "flag_fields": [form[name] for name in form.fields if name not in SETUP_CODES],
+        "default_fields": [form[name] for name in SETUP_DEFAULTS],
+        "flag_fields": [
+            form[name] for name in form.fields if name not in SETUP_CODES + tuple(SETUP_DEFAULTS)
+        ],
         "relation_form": relation_form,
         "relations": relations,
         "series": series,

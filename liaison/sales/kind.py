@@ -16,4 +16,5 @@ CUSTOMER = RecordKind(
     template_always=("payment_method_code",),
     person_may_hold=True,
     primary_contact_copies=("phone_no", "email", "mobile_phone_no"),
+    user_salesperson_field="salesperson_code",
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from liaison.accounts.selectors import acting_salesperson_code
 from liaison.audit.trail import Trail
 from liaison.batch.bulk.base import (
     STAMP,
@@ -34,6 +35,7 @@ from liaison.contacts.services import (
     contact_company_change,
     contact_company_moves_apply,
     contact_derive,
+    contact_insert_defaults,
     contact_type_change_check,
 )
 from liaison.core.errors import DomainError, SetupMissing
@@ -124,6 +126,7 @@ def _contacts_create(
         return
     companies = {n: c for n, c in known.items() if c.type == ContactType.COMPANY}
     typed = {i.number for i in items if i.number}
+    user_salesperson = acting_salesperson_code()  # once per chunk, as the setup
     ready: list[Contact] = []
     for item in items:
         data = {k: v for k, v in item.data.items() if k != COMPANY_NUMBER}
@@ -141,6 +144,7 @@ def _contacts_create(
             if item.data.get(COMPANY_NUMBER):
                 number = str(item.data[COMPANY_NUMBER])
                 contact_company_change(contact, number, data, setup=setup, companies=companies)
+            contact_insert_defaults(contact, setup, user_salesperson)
             contact_derive(contact, data, {})
         except DomainError as exc:
             report.refuse(item.key, problems_of_rule(exc))

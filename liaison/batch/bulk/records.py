@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from liaison.accounts.selectors import acting_salesperson_code
 from liaison.audit.models import Source
 from liaison.audit.trail import Trail
 from liaison.batch.bulk.base import (
@@ -32,7 +33,9 @@ from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
 from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import Builder, insert_rows, write_columns
+from liaison.records.kinds import record_kind
 from liaison.records.selectors import editable_fields, record_series_for
+from liaison.records.services import record_user_salesperson
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import contacts_create_for_records
 from liaison.relations.selectors import marketing_setup_get, relation_code_for
@@ -116,11 +119,13 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
     names = [f.name for f in model._meta.concrete_fields]
     now = timezone.now()  # one creation time per chunk, as the trail's
     builder = Builder(model, created_at=now, modified_at=now)
+    user_salesperson = acting_salesperson_code()  # R-B5, read once per chunk
     for item in items:
         problems = nulls(model, item.data)
         record = builder.new(item.data) if not problems else None
         if record is not None:
             record.number = item.number  # type: ignore[attr-defined]
+            record_user_salesperson(record_kind(kind), [record], user_salesperson)
             normalise_party(record, {})
             # The given fields (and the number) are validated, and clean()'s cross-field
             # rules; the columns left at their defaults hold valid values by definition.
