@@ -49,6 +49,7 @@ from liaison.relations.selectors import (
     relation_code_for,
     relation_code_required,
 )
+from liaison.vatlog.services import vat_entries_log
 from liaison.relations.sync import (
     SyncReport,
     lock_contacts_for,
@@ -118,6 +119,7 @@ def record_create(kind: RecordKind[P], *, data: dict[str, Any], number: str = ""
     A blank "Contact Nos." then aborts the insert (E-3), as in the reference.
     """
     record = _insert(kind, data, number)
+    vat_entries_log([(record, "")])
     trail = Trail()
     trail.created([record])
     setup = marketing_setup_get()
@@ -180,6 +182,7 @@ def record_update(
         expected_version=expected_version,
         before=before,
     )
+    vat_entries_log([(record, before.get("vat_registration_no", ""))])
     trail = Trail()
     trail.changed(record, before, changed)
     report = sync_from_linked(kind.key, [record], trail=trail)
