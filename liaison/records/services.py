@@ -49,13 +49,13 @@ from liaison.relations.selectors import (
     relation_code_for,
     relation_code_required,
 )
-from liaison.vatlog.services import vat_entries_log
 from liaison.relations.sync import (
     SyncReport,
     lock_contacts_for,
     summaries_refresh,
     sync_from_linked,
 )
+from liaison.vatlog.services import vat_entries_log
 
 P = TypeVar("P", bound=Party)
 

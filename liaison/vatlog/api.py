@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
-from liaison.vatlog.models import VatLogKind, VatStatus
 from liaison.vatlog.schemas import VatLogEntryOut, VatLogPage
 from liaison.vatlog.selectors import vat_entry_get, vat_log_list
 
@@ -19,17 +18,21 @@ router = Router(tags=["vat registration log"])
 @router.get("/vat-registration-log", response={200: VatLogPage, **ERRORS})
 def list_vat_log(
     request: HttpRequest,
-    kind: VatLogKind | None = Query(None, description="contact, customer or vendor"),
+    kind: Literal["contact", "customer", "vendor"] | None = Query(
+        None, description="contact, customer or vendor"
+    ),
     number: str | None = Query(None, description="the record's number (with kind: E-10 if none)"),
-    status: VatStatus | None = Query(None, description="pending, valid, invalid, ..."),
+    status: Literal["pending", "valid", "invalid", "not_verified", "not_applicable"] | None = Query(
+        None, description="where the check stands"
+    ),
     cursor: str | None = None,
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     """VAT registration numbers as they were entered, newest first, with their check."""
     entries = vat_log_list(
-        kind=kind.value if kind else None,
+        kind=kind,
         number=number,
-        status=status.value if status else None,
+        status=status,
     )
     items, nxt = page(entries, cursor=cursor, limit=limit, key="-id")
     return {"items": items, "next_cursor": nxt}

@@ -82,6 +82,5 @@ def vat_entries_due(now: datetime.datetime) -> QuerySet[VatRegistrationLog]:
     """Entries to check now, oldest first: new ones, and the not verified ones whose retry
     time has come."""
     return VatRegistrationLog.objects.filter(
-        Q(status=VatStatus.PENDING)
-        | Q(status=VatStatus.NOT_VERIFIED, next_attempt_at__lte=now)
+        Q(status=VatStatus.PENDING) | Q(status=VatStatus.NOT_VERIFIED, next_attempt_at__lte=now)
     ).order_by("pk")

@@ -32,10 +32,10 @@ from liaison.vatlog.selectors import vat_entries_due, vat_log_kind_of
 
 log = logging.getLogger(__name__)
 # Retries of a number the service could not answer: 5 minutes, then doubling, at most a day
-# apart, 10 attempts in all (about four days); then it stays not verified until asked again.
+# apart, 12 attempts in all (about four days); then it stays not verified until entered again.
 RETRY_FIRST = datetime.timedelta(minutes=5)
 RETRY_MOST = datetime.timedelta(days=1)
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = 12
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def vat_entries_log(changes: Iterable[tuple[models.Model, str]]) -> list[VatRegi
     for record, previous in changes:
         kind = vat_log_kind_of(record)
         number = getattr(record, "vat_registration_no", "") if kind else ""
-        if not number or number == previous:
+        if kind is None or not number or number == previous:
             continue
         start = vat_classify(number, record.country_code)  # type: ignore[attr-defined]
         entries.append(
@@ -161,7 +161,8 @@ def retry_at(attempts: int, now: datetime.datetime) -> datetime.datetime | None:
     """When a number not verified after ``attempts`` tries is tried again (None: no more)."""
     if attempts >= MAX_ATTEMPTS:
         return None
-    return now + min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MOST)
+    wait: datetime.timedelta = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MOST)
+    return now + wait
 
 
 def vat_check_record(

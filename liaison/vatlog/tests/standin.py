@@ -33,19 +33,29 @@ def vies_standin() -> Iterator[StandIn]:
             state.requests.append(asked)
             answer = state.answers.get(asked["vatNumber"], "invalid")
             if answer == "down":
-                self._send(500, {"actionSucceed": False, "errorWrappers": [
-                    {"error": "MS_UNAVAILABLE", "message": "member state down"}]})
+                self._send(
+                    500,
+                    {
+                        "actionSucceed": False,
+                        "errorWrappers": [
+                            {"error": "MS_UNAVAILABLE", "message": "member state down"}
+                        ],
+                    },
+                )
             elif answer == "garbage":
                 self._send(200, None, raw=b"<html>maintenance</html>")
             else:
-                self._send(200, {
-                    "countryCode": asked["countryCode"],
-                    "vatNumber": asked["vatNumber"],
-                    "requestDate": "2026-12-06T05:00:00.000Z",
-                    "valid": answer == "valid",
-                    "name": "ACME GMBH" if answer == "valid" else "---",
-                    "address": "HAUPTSTRASSE 1, 10115 BERLIN" if answer == "valid" else "---",
-                })
+                self._send(
+                    200,
+                    {
+                        "countryCode": asked["countryCode"],
+                        "vatNumber": asked["vatNumber"],
+                        "requestDate": "2026-12-06T05:00:00.000Z",
+                        "valid": answer == "valid",
+                        "name": "ACME GMBH" if answer == "valid" else "---",
+                        "address": "HAUPTSTRASSE 1, 10115 BERLIN" if answer == "valid" else "---",
+                    },
+                )
 
         def _send(self, status: int, body: Any, raw: bytes | None = None) -> None:
             data = raw if raw is not None else json.dumps(body).encode()
@@ -55,7 +65,7 @@ def vies_standin() -> Iterator[StandIn]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

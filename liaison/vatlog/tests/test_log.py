@@ -136,9 +136,7 @@ def test_the_form_door_logs_and_the_card_shows_the_entry(client: Client) -> None
     user = user_create(username="clerk", password="pw", role="admin")
     client.force_login(user)  # type: ignore[arg-type]
     customer = customer_create(data={"name": "Acme GmbH", "country_code": "DE"})
-    form = {
-        k: v for k, v in record_initial(CUSTOMER, customer).items() if v not in (None, False)
-    }
+    form = {k: v for k, v in record_initial(CUSTOMER, customer).items() if v not in (None, False)}
     form["vat_registration_no"] = DE_VAT
     response = client.post(f"/customers/{customer.number}/edit/", form, follow=True)
     assert response.status_code == 200
@@ -146,7 +144,8 @@ def test_the_form_door_logs_and_the_card_shows_the_entry(client: Client) -> None
     assert (entry.kind, entry.entered_by_name, entry.source) == ("customer", "clerk", "user")
     body = client.get(f"/customers/{customer.number}/").content.decode()
     assert "VAT registration log" in body
-    assert DE_VAT in body and "Pending" in body
+    assert DE_VAT in body
+    assert "Pending" in body
     contact = Contact.objects.get(name="Acme GmbH")
     assert DE_VAT in client.get(f"/contacts/{contact.number}/").content.decode()
 
@@ -157,7 +156,9 @@ def test_a_bank_account_card_has_no_vat_log(client: Client, company: Contact) ->
     user = user_create(username="clerk", password="pw", role="admin")
     client.force_login(user)  # type: ignore[arg-type]
     bank, _ = bank_account_create_from_contact(contact=company)
-    assert "VAT registration log" not in client.get(f"/bank-accounts/{bank.number}/").content.decode()
+    assert (
+        "VAT registration log" not in client.get(f"/bank-accounts/{bank.number}/").content.decode()
+    )
 
 
 def test_an_import_logs_each_new_or_changed_number_in_one_insert_per_chunk() -> None:
@@ -178,7 +179,11 @@ def test_an_import_logs_each_new_or_changed_number_in_one_insert_per_chunk() -> 
         ("C1", "pending", "import"),
         ("C2", "not_applicable", "import"),
     ]
-    again = "number,name,country_code,vat_registration_no\nC1,Acme GmbH,DE,\nC2,Fjord AS,NO,995525828MVA\n"
+    again = (
+        "number,name,country_code,vat_registration_no\n"
+        "C1,Acme GmbH,DE,\n"
+        "C2,Fjord AS,NO,995525828MVA\n"
+    )
     csv_import("customer", io.StringIO(again))
     assert len(_entries()) == 2  # cleared and unchanged numbers are not logged
 
