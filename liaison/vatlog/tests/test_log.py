@@ -48,6 +48,7 @@ def test_a_number_typed_on_a_new_contact_is_logged_with_who_when_and_how() -> No
     assert entry.status == VatStatus.PENDING
     assert entry.method == "vies"
     assert entry.entered_at is not None
+    assert (entry.attempts, entry.checked_at, entry.details) == (0, None, {})
 
 
 def test_a_changed_number_is_logged_and_an_unchanged_or_blank_one_is_not(company: Contact) -> None:
@@ -172,7 +173,9 @@ def test_an_import_logs_each_new_or_changed_number_in_one_insert_per_chunk() -> 
     with acting_as(source=Source.IMPORT), CaptureQueriesContext(connection) as queries:
         result = csv_import("customer", io.StringIO(text))
     assert result.failed == 0, result
-    inserts = [q for q in queries if 'INSERT INTO "vatlog_' in q["sql"]]
+    inserts = [  # an INSERT on SQLite, a COPY on PostgreSQL
+        q for q in queries if 'INSERT INTO "vatlog_' in q["sql"] or 'COPY "vatlog_' in q["sql"]
+    ]
     assert len(inserts) == 1
     entries = _entries()
     assert [(e.number, e.status, e.source) for e in entries] == [
