@@ -174,3 +174,14 @@ def test_liaison_vat_check_checks_the_numbers_due_with_a_progress_bar(
     assert "VAT numbers" in err  # the bar
     entry.refresh_from_db()
     assert entry.status == VatStatus.VALID
+
+
+def test_a_greek_number_is_asked_with_vies_code_el_and_without_its_prefix(
+    vies: StandIn, company: Contact
+) -> None:
+    vies.answers = {"094259216": "valid"}
+    entry = _enter(company, vat="EL094259216", country="GR")
+    assert vat_checks_run().valid == 1
+    assert vies.requests == [{"countryCode": "EL", "vatNumber": "094259216"}]
+    entry.refresh_from_db()
+    assert entry.status == VatStatus.VALID

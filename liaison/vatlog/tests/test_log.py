@@ -229,3 +229,41 @@ def test_the_online_check_is_off_by_default_so_no_test_reaches_vies(
         contact_update(contact=company, data={"country_code": "DE", "vat_registration_no": DE_VAT})
     assert callbacks == []  # nothing is started after the commit
     assert _entries()[0].status == VatStatus.PENDING
+
+
+def test_an_import_of_contacts_logs_the_new_contacts_numbers() -> None:
+    text = "name,country_code,vat_registration_no\nAcme GmbH,DE,DE136695976\nBlank Ltd,GB,\n"
+    with acting_as(source=Source.IMPORT):
+        result = csv_import("contact", io.StringIO(text))
+    assert result.failed == 0, result
+    [entry] = _entries()
+    contact = Contact.objects.get(name="Acme GmbH")
+    assert (entry.kind, entry.contact_id, entry.source) == ("contact", contact.pk, "import")
+    assert (entry.entered_by_id, entry.status) == (None, "pending")
+
+
+def test_a_vendor_entered_through_the_api_is_logged_as_a_vendor() -> None:
+    api = ApiClient(role="editor")
+    response = api.post(
+        "/vendors",
+        {"name": "Fournisseur SA", "country_code": "FR", "vat_registration_no": "FR40303265045"},
+    )
+    assert response.status_code == 201, response.content
+    [entry] = _entries()
+    assert (entry.kind, entry.number, entry.country_code) == (
+        "vendor",
+        response.json()["number"],
+        "FR",
+    )
+    listed = api.get(f"/vat-registration-log?kind=vendor&number={entry.number}").json()["items"]
+    assert [i["id"] for i in listed] == [entry.pk]
+
+
+def test_the_country_comes_from_the_record_else_from_the_numbers_prefix() -> None:
+    from liaison.vatlog.services import vat_classify
+
+    assert vat_classify("DE136695976", "").country == "DE"
+    assert vat_classify("DE136695976", "").status == VatStatus.PENDING
+    assert vat_classify("EL094259216", "").country == "GR"
+    assert vat_classify("12345", "").status == VatStatus.NOT_APPLICABLE
+    assert vat_classify("GB980780684", "GB").status == VatStatus.NOT_APPLICABLE  # not in the EU
