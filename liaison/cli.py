@@ -55,6 +55,8 @@ def _setup_django() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from liaison.batch.commands.files import positive
+
     parser = argparse.ArgumentParser(
         prog="liaison",
         description="Keep contacts in step with customers, vendors and bank accounts.",
@@ -109,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="check new VAT numbers and retry those not verified whose time has come (EU VIES)",
     )
-    vcheck.add_argument("--limit", type=int, default=None, help="at most this many")
+    vcheck.add_argument("--limit", type=positive, default=None, help="at most this many")
     user = sub.add_parser("user", help="web UI users")
     usub = user.add_subparsers(dest="action", required=True)
     ucreate = usub.add_parser(

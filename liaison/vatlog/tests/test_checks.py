@@ -5,6 +5,7 @@ the commit that no save waits for, and ``liaison vat check``."""
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -185,3 +186,36 @@ def test_a_greek_number_is_asked_with_vies_code_el_and_without_its_prefix(
     assert vies.requests == [{"countryCode": "EL", "vatNumber": "094259216"}]
     entry.refresh_from_db()
     assert entry.status == VatStatus.VALID
+
+
+def test_liaison_vat_check_refuses_a_limit_below_one_and_checks_nothing(
+    company: Contact, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = _enter(company)
+    with pytest.raises(SystemExit) as exited:
+        main(["vat", "check", "--limit", "0"])
+    assert exited.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
+    entry.refresh_from_db()
+    assert (entry.status, entry.attempts) == (VatStatus.PENDING, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_server_the_check_runs_in_a_background_thread_after_the_commit(
+    vies: StandIn,
+) -> None:
+    from liaison.contacts.services import contact_create
+    from liaison.vatlog import services
+
+    vies.answers = {DE_NUMBER: "valid"}
+    contact = contact_create(data={"name": "Acme GmbH"})
+    entry = _enter(contact)  # returns once committed; the check has not been waited for
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        entry.refresh_from_db()
+        if entry.status != VatStatus.PENDING:
+            break
+        time.sleep(0.05)
+    assert entry.status == VatStatus.VALID
+    for thread in list(services._runner):
+        thread.join(timeout=5)
