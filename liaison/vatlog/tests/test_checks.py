@@ -9,9 +9,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
+from liaison.accounts.services import user_create
 from liaison.cli import main
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_update
@@ -219,3 +221,16 @@ def test_in_a_server_the_check_runs_in_a_background_thread_after_the_commit(
     assert entry.status == VatStatus.VALID
     for thread in list(services._runner):
         thread.join(timeout=5)
+
+
+def test_the_card_says_not_verified_why_and_when_it_is_retried(
+    vies: StandIn, company: Contact, client: Client
+) -> None:
+    vies.answers = {DE_NUMBER: "down"}
+    _enter(company)
+    vat_checks_run()
+    client.force_login(user_create(username="clerk", password="pw", role="viewer"))  # type: ignore[arg-type]
+    body = client.get(f"/contacts/{company.number}/").content.decode()
+    assert "Not verified" in body
+    assert "MS_UNAVAILABLE" in body
+    assert "Retried after" in body
