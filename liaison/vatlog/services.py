@@ -25,6 +25,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import get_cc_module
 
 from liaison.audit.context import current_actor
+from liaison.core.models import Party
 from liaison.core.writes import insert_rows
 from liaison.vatlog.checker import CheckResult, Outcome, VatChecker, checker_get, vies_country
 from liaison.vatlog.models import VatCheckMethod, VatRegistrationLog, VatStatus
@@ -110,15 +111,17 @@ def vat_entries_log(changes: Iterable[tuple[models.Model, str]]) -> list[VatRegi
     entries = []
     for record, previous in changes:
         kind = vat_log_kind_of(record)
-        number = getattr(record, "vat_registration_no", "") if kind else ""
-        if kind is None or not number or number == previous:
+        if kind is None or not isinstance(record, Party):
             continue
-        start = vat_classify(number, record.country_code)  # type: ignore[attr-defined]
+        number = getattr(record, "vat_registration_no", "")
+        if not number or number == previous:
+            continue
+        start = vat_classify(number, record.country_code)
         entries.append(
             VatRegistrationLog(
                 kind=kind,
                 **{f"{kind}_id": record.pk},
-                number=record.number,  # type: ignore[attr-defined]
+                number=record.number,
                 vat_registration_no=number,
                 country_code=start.country,
                 entered_by_id=user_pk,
