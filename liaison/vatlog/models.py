@@ -35,6 +35,15 @@ class VatStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+class VatDoor(models.TextChoices):
+    """Which door a user entered the number by; blank when no request did (``source`` says:
+    an import, a batch job, the system)."""
+
+    NONE = "", _("—")
+    WEB = "web", _("Web page")
+    API = "api", _("API")
+
+
 class VatCheckMethod(models.TextChoices):
     """How the number was checked: its format only (python-stdnum), or online as well."""
 
@@ -76,6 +85,7 @@ class VatRegistrationLog(models.Model):
     entered_by_name = models.CharField(max_length=150, blank=True)
     entered_at = models.DateTimeField()
     source = models.CharField(max_length=10, choices=Source.choices)
+    door = models.CharField(max_length=10, choices=VatDoor.choices, blank=True)
     status = models.CharField(max_length=20, choices=VatStatus.choices)
     method = models.CharField(max_length=10, choices=VatCheckMethod.choices)
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -119,3 +129,8 @@ class VatRegistrationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number} {self.vat_registration_no} {self.status}"
+
+    @property
+    def how_entered(self) -> str:
+        """The door ("Web page", "API"), else the source ("Import", "System")."""
+        return str(self.get_door_display() if self.door else self.get_source_display())

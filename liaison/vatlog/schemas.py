@@ -10,11 +10,11 @@ from ninja import Schema
 
 class VatLogEntryOut(Schema):
     """One VAT registration number as entered: on which record (``kind``, ``number``), the
-    number and country, who entered it (``entered_by``; blank for the system), when, by which
-    door (``source``: user, sync, import, batch, system), and its check: ``status`` (pending,
-    valid, invalid, not_verified, not_applicable), ``method`` (none, format, vies),
-    ``checked_at``, ``attempts``, ``next_attempt_at`` for a retry, ``reason`` and ``details``
-    (the name and address VIES returned)."""
+    number and country, who entered it (``entered_by``; blank for the system), when, how
+    (``source``: user, import, batch, system; ``door``: web or api for a user, else blank),
+    and its check: ``status`` (pending, valid, invalid, not_verified, not_applicable),
+    ``method`` (none, format, vies), ``checked_at``, ``attempts``, ``next_attempt_at`` for a
+    retry, ``reason`` and ``details`` (the name and address VIES returned)."""
 
     id: int
     kind: str
@@ -24,6 +24,7 @@ class VatLogEntryOut(Schema):
     entered_by: str
     entered_at: datetime
     source: str
+    door: str
     status: str
     method: str
     checked_at: datetime | None

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import get_cc_module
 
-from liaison.audit.context import current_actor
+from liaison.audit.context import Actor, current_actor
 from liaison.core.models import Party
 from liaison.core.writes import insert_rows
 from liaison.vatlog.checker import CheckResult, Outcome, VatChecker, checker_get, vies_country
-from liaison.vatlog.models import VatCheckMethod, VatRegistrationLog, VatStatus
+from liaison.vatlog.models import VatCheckMethod, VatDoor, VatRegistrationLog, VatStatus
 from liaison.vatlog.selectors import vat_entries_due, vat_log_kind_of
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,13 @@ def vies_number(entry: VatRegistrationLog) -> tuple[str, str]:
     return country, number
 
 
+def door_of(actor: Actor) -> str:
+    """The door of a request (the API or a web page); blank without one."""
+    if actor.request is None:
+        return VatDoor.NONE
+    return VatDoor.API if actor.request.path.startswith("/api/") else VatDoor.WEB
+
+
 def vat_entries_log(changes: Iterable[tuple[models.Model, str]]) -> list[VatRegistrationLog]:
     """Log the VAT registration numbers entered: ``changes`` are written records (contacts,
     customers, vendors; others are ignored) with the number each held before ('' for a new
@@ -107,6 +114,7 @@ def vat_entries_log(changes: Iterable[tuple[models.Model, str]]) -> list[VatRegi
     a refused write logs nothing. Pending entries are checked after the commit."""
     actor = current_actor()
     user_pk, username = actor.who()
+    door = door_of(actor)
     now = timezone.now()
     entries = []
     for record, previous in changes:
@@ -128,6 +136,7 @@ def vat_entries_log(changes: Iterable[tuple[models.Model, str]]) -> list[VatRegi
                 entered_by_name=username,
                 entered_at=now,
                 source=actor.source,
+                door=door,
                 status=start.status,
                 method=start.method,
                 reason=start.reason,

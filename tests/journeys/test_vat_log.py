@@ -47,6 +47,7 @@ def test_a_vat_number_typed_on_a_customer_shows_in_its_vat_log(
     row = log.get_by_role("row").filter(has_text="DE136695976")
     expect(row).to_contain_text("Customer C00010")
     expect(row).to_contain_text("clerk")
+    expect(row).to_contain_text("Web page")
     expect(row).to_contain_text("Valid")
     expect(row).to_contain_text("ACME GMBH")
 

@@ -113,6 +113,7 @@ def test_the_api_door_logs_as_its_user_and_lists_the_log() -> None:
     assert item["vat_registration_no"] == DE_VAT
     assert (item["kind"], item["number"]) == ("customer", customer.number)
     assert (item["entered_by"], item["source"], item["status"]) == ("integrator", "user", "pending")
+    assert item["door"] == "api"
     one = api.get(f"/vat-registration-log/{item['id']}")
     assert one.json()["vat_registration_no"] == DE_VAT
     assert api.get("/vat-registration-log?status=valid").json()["items"] == []
@@ -143,6 +144,7 @@ def test_the_form_door_logs_and_the_card_shows_the_entry(client: Client) -> None
     assert response.status_code == 200
     [entry] = _entries()
     assert (entry.kind, entry.entered_by_name, entry.source) == ("customer", "clerk", "user")
+    assert entry.door == "web"
     body = client.get(f"/customers/{customer.number}/").content.decode()
     assert "VAT registration log" in body
     assert DE_VAT in body
@@ -239,7 +241,7 @@ def test_an_import_of_contacts_logs_the_new_contacts_numbers() -> None:
     [entry] = _entries()
     contact = Contact.objects.get(name="Acme GmbH")
     assert (entry.kind, entry.contact_id, entry.source) == ("contact", contact.pk, "import")
-    assert (entry.entered_by_id, entry.status) == (None, "pending")
+    assert (entry.entered_by_id, entry.status, entry.door) == (None, "pending", "")
 
 
 def test_a_vendor_entered_through_the_api_is_logged_as_a_vendor() -> None:
