@@ -23,6 +23,7 @@ from liaison.interactions.api import router as interactions_router
 from liaison.purchases.api import router as vendors_router
 from liaison.relations.api import setup_router
 from liaison.sales.api import router as customers_router
+from liaison.vatlog.api import router as vatlog_router
 from liaison.webutils import deleted_meanwhile
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -261,6 +262,7 @@ api.add_router("/sales-documents", document_routers["sales"])
 api.add_router("/purchase-documents", document_routers["purchase"])
 api.add_router("", interactions_router)
 api.add_router("", documents_setup_router)
+api.add_router("", vatlog_router)
 
 
 class QueryParamsMiddleware:

@@ -39,6 +39,7 @@ OWN_COMMANDS = {
     "restore",
     "import",
     "export",
+    "vat",
 }
 
 
@@ -54,6 +55,8 @@ def _setup_django() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from liaison.batch.commands.files import positive
+
     parser = argparse.ArgumentParser(
         prog="liaison",
         description="Keep contacts in step with customers, vendors and bank accounts.",
@@ -102,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report drift between linked records; --repair fixes it")
     check.add_argument("--repair", action="store_true")
     check.add_argument("--show", type=int, default=20, help="how many disagreements to list")
+    vat = sub.add_parser("vat", help="the VAT registration log: check the numbers due")
+    vsub = vat.add_subparsers(dest="action", required=True)
+    vcheck = vsub.add_parser(
+        "check",
+        help="check new VAT numbers and retry those not verified whose time has come (EU VIES)",
+    )
+    vcheck.add_argument("--limit", type=positive, default=None, help="at most this many")
     user = sub.add_parser("user", help="web UI users")
     usub = user.add_subparsers(dest="action", required=True)
     ucreate = usub.add_parser(
@@ -419,6 +429,18 @@ def _jobs(args: argparse.Namespace) -> int:
     return exit_status
 
 
+def _vat(args: argparse.Namespace) -> int:
+    from django.utils.translation import gettext as _
+
+    from liaison.vatlog.services import vat_checks_run
+
+    progress, close = _job_bar(_("VAT numbers"))
+    run = vat_checks_run(limit=args.limit, progress=progress)
+    close()
+    print(run.describe())
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from liaison.relations.checks import drift_find, drift_repair, summaries_stale
 
@@ -564,6 +586,7 @@ def _main(args_list: list[str]) -> int:
         "check": lambda: _check(args),
         "token": lambda: _token(args),
         "user": lambda: _user(args),
+        "vat": lambda: _vat(args),
     }
     return handlers[args.command]()
 

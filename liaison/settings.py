@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "liaison.audit",
     "liaison.interactions",
     "liaison.documents",
+    "liaison.vatlog",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,15 @@ LOGIN_REDIRECT_URL = "/contacts/"
 LOGOUT_REDIRECT_URL = "/login/"
 # Background jobs run in a thread after commit; tests may run them inline instead.
 LIAISON_JOBS_INLINE = False
+# The online check of VAT registration numbers (EU VIES, liaison/vatlog): off unless
+# LIAISON_VAT_CHECK=1, as BC's VIES service is until it is enabled (it sends the numbers to
+# the European Commission). The URL is a setting so tests point it at a stand-in server.
+LIAISON_VAT_CHECK = os.environ.get("LIAISON_VAT_CHECK", "0") == "1"
+LIAISON_VIES_URL = os.environ.get(
+    "LIAISON_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number"
+)
+LIAISON_VIES_TIMEOUT = float(os.environ.get("LIAISON_VIES_TIMEOUT", "10"))
+LIAISON_VAT_CHECK_INLINE = False  # tests: check right after the commit, in the same thread
 # A running job or import whose last chunk is older than this (seconds) counts as interrupted
 # when its process cannot be checked (another host); on this host a dead pid is enough.
 LIAISON_RUN_STALE_SECONDS = int(os.environ.get("LIAISON_RUN_STALE_SECONDS", "600"))

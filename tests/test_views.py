@@ -212,9 +212,9 @@ def test_lists_and_cards_have_a_fixed_query_budget(
     with django_assert_max_num_queries(8):
         web.get("/contacts/")
     # The card: 7 queries, +1 for its History (the audit trail), +4 for its documents and
-    # interactions sections, +1 for the user's role (which actions it shows); none grows with
-    # the persons, links or entries.
-    with django_assert_max_num_queries(13):
+    # interactions sections, +1 for the user's role (which actions it shows), +1 for its VAT
+    # registration log; none grows with the persons, links or entries.
+    with django_assert_max_num_queries(14):
         web.get(f"/contacts/{company.number}/")
     with django_assert_max_num_queries(8):
         web.get("/customers/")

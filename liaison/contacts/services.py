@@ -49,6 +49,7 @@ from liaison.relations.sync import (
     sync_from_contacts,
 )
 from liaison.sales.models import Customer
+from liaison.vatlog.services import vat_entries_log
 
 EDITABLE = frozenset(
     {
@@ -356,6 +357,7 @@ def contact_create(
     contact_derive(contact, data, {})
     full_clean_or_raise(contact)
     contact.save()
+    vat_entries_log([(contact, "")])
     trail = Trail()
     trail.created([contact])
     trail.save()
@@ -397,6 +399,7 @@ def contact_update(
     )
     if move is not None:
         contact_company_moves_apply([move])
+    vat_entries_log([(contact, before["vat_registration_no"])])
     trail = Trail()
     trail.changed(contact, before, changed)
     report = sync_from_contacts([contact], previous={contact.pk: before}, trail=trail)

@@ -57,6 +57,7 @@ from liaison.relations.sync import (
     summaries_refresh,
     sync_from_linked,
 )
+from liaison.vatlog.services import vat_entries_log
 
 P = TypeVar("P", bound=Party)
 
@@ -136,6 +137,7 @@ def record_create(kind: RecordKind[P], *, data: dict[str, Any], number: str = ""
     A blank "Contact Nos." then aborts the insert (E-3), as in the reference.
     """
     record = _insert(kind, data, number)
+    vat_entries_log([(record, "")])
     trail = Trail()
     trail.created([record])
     setup = marketing_setup_get()
@@ -198,6 +200,7 @@ def record_update(
         expected_version=expected_version,
         before=before,
     )
+    vat_entries_log([(record, before.get("vat_registration_no", ""))])
     trail = Trail()
     trail.changed(record, before, changed)
     report = sync_from_linked(kind.key, [record], trail=trail)

@@ -46,6 +46,7 @@ from liaison.core.writes import write_columns
 from liaison.relations.models import MarketingSetup
 from liaison.relations.selectors import marketing_setup_get
 from liaison.relations.sync import summaries_refresh, sync_from_contacts
+from liaison.vatlog.services import vat_entries_log
 
 CONTACT_FIELDS = EDITABLE | {COMPANY_NUMBER}
 
@@ -161,6 +162,7 @@ def _contacts_create(
     members = [c for c in ready if c.company is not None]
     Contact.objects.bulk_create([c for c in ready if c.company is None], batch_size=500)
     Contact.objects.bulk_create(members, batch_size=500)
+    vat_entries_log((c, "") for c in ready)
     trail.created(ready)
     summaries_refresh([c.pk for c in members])  # persons see their company's relations
     report.created += len(ready)
@@ -233,6 +235,7 @@ def _contacts_update(
     stamp(changed, [previous[c.pk] for c in changed])
     write_columns(changed, sorted(columns | set(STAMP)))
     contact_company_moves_apply(moves)
+    vat_entries_log((c, previous[c.pk]["vat_registration_no"]) for c in changed)
     report.updated += len(changed)
     report.synced(sync_from_contacts(changed, previous=previous, trail=trail))
     summaries_refresh([m.person_pk for m in moves])

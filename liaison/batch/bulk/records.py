@@ -40,6 +40,7 @@ from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.links import contacts_create_for_records
 from liaison.relations.selectors import marketing_setup_get, relation_code_for
 from liaison.relations.sync import lock_contacts_for, sync_from_linked
+from liaison.vatlog.services import vat_entries_log
 
 
 def records_upsert_chunk(kind: str, items: Sequence[Item]) -> BulkReport:
@@ -99,6 +100,9 @@ def _records_update(
         return
     stamp(changed, befores)
     write_columns(changed, sorted(columns | set(STAMP)))
+    vat_entries_log(
+        (r, b.get("vat_registration_no", "")) for r, b in zip(changed, befores, strict=True)
+    )
     report.updated += len(changed)
     report.synced(sync_from_linked(kind, changed, trail=trail))
 
@@ -141,6 +145,7 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
 
     def insert(records: Sequence[models.Model]) -> None:
         insert_rows(records, keys_by="number")
+        vat_entries_log((r, "") for r in records)
         trail.created(records)
 
     setup = marketing_setup_get()
