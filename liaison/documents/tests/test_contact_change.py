@@ -216,3 +216,20 @@ def test_a_new_contact_fills_a_blank_salesperson(company: Contact) -> None:
     changed = document_update(header=quote, data={"sell_to_contact_number": other.number})
     # then
     assert changed.salesperson_code == "KB"
+
+
+def test_a_purchase_orders_buy_from_contact_becomes_a_person_of_its_vendor(
+    company: Contact,
+) -> None:
+    # given
+    ann = _person(company, "Ann Lee", email="ann@alpine.example.com")
+    vendor, _ = record_create_from_contact("vendor", contact=company)
+    order = document_create(side=PURCHASE, document_type="order", contact=company)
+    # when
+    changed = document_update(header=order, data={"buy_from_contact_number": ann.number})
+    # then
+    assert changed.buy_from_contact == ann
+    assert changed.buy_from_contact_name == "Ann Lee"
+    assert changed.buy_from_email == "ann@alpine.example.com"
+    assert changed.buy_from_vendor == vendor
+    assert changed.pay_to_contact == ann
