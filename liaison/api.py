@@ -21,7 +21,7 @@ from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
 from liaison.interactions.api import router as interactions_router
 from liaison.purchases.api import router as vendors_router
-from liaison.relations.api import setup_router
+from liaison.relations.api import integration_router, setup_router
 from liaison.sales.api import router as customers_router
 from liaison.vatlog.api import router as vatlog_router
 from liaison.webutils import deleted_meanwhile
@@ -263,6 +263,7 @@ api.add_router("/purchase-documents", document_routers["purchase"])
 api.add_router("", interactions_router)
 api.add_router("", documents_setup_router)
 api.add_router("", vatlog_router)
+api.add_router("", integration_router)
 
 
 class QueryParamsMiddleware:

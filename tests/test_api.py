@@ -33,6 +33,8 @@ def test_every_endpoint_requires_authentication() -> None:
         "/api/v1/customers",
         "/api/v1/marketing-setup",
         "/api/v1/jobs",
+        "/api/v1/contacts-information",
+        "/api/v1/customer-contacts",
     ):
         response = anonymous.get(path)
         assert response.status_code == 401, path
@@ -316,6 +318,12 @@ def test_openapi_documents_every_resource_and_action(api: ApiClient) -> None:
         "/api/v1/jobs/{job_id}",
         "/api/v1/drift",
         "/api/v1/drift/repair",
+        "/api/v1/contacts-information",
+        "/api/v1/customers/{number}/contacts-information",
+        "/api/v1/vendors/{number}/contacts-information",
+        "/api/v1/bank-accounts/{number}/contacts-information",
+        "/api/v1/customer-contacts",
+        "/api/v1/customer-contacts/{number}",
     ):
         assert path in paths, path
     assert Client().get("/api/v1/docs").status_code == 200

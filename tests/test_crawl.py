@@ -505,6 +505,7 @@ _PARAM = re.compile(r"\{(\w+)\}")
 _RESOURCE = {
     "sales-documents": "sales",
     "purchase-documents": "purchase",
+    "customer-contacts": "contacts",
     "business-relations": ["CUST", "VEND", "BANK"],
     "customer-templates": ["CUST-COMPANY", "CUST-PERSON"],
     "vendor-templates": ["VEND-COMPANY"],

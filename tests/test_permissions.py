@@ -94,6 +94,7 @@ PAGES = [
     ("post", "/documents/sales/SQ0001/print/", "editor"),
     ("post", "/documents/sales/SQ0001/email/", "editor"),
     ("post", "/documents/sales/SQ0001/template/", "editor"),
+    ("post", "/documents/sales/SQ0001/contact/", "editor"),
     ("post", "/documents/sales/SQ0001/release/", "editor"),
     ("post", "/documents/sales/SQ0001/make-order/", "editor"),
     ("get", "/contacts/new/", "editor"),

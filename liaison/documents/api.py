@@ -138,7 +138,8 @@ def _add_document_routes(router: Router, side: Side) -> None:
         payload: patch_in,
         response: HttpResponse,
     ) -> Any:
-        """Change an open document's date, description, currency or salesperson/purchaser."""
+        """Change an open document's date, description, currency, salesperson/purchaser or
+        contacts (R-M3/R-M11: E-9, E-24, E-25, E-27, E-28, then the contact's fields)."""
         document_update(
             header=document_get(side, number),
             data=payload.dict(exclude_unset=True),  # type: ignore[attr-defined]

@@ -49,3 +49,10 @@ class NotAQuote(DomainError):
     """Only a quote can be made into an order."""
 
     code = "not_a_quote"
+
+
+class DocumentHasLines(DomainError):
+    """E-25: a document's contact and customer (vendor) cannot both be blanked while it has
+    lines."""
+
+    code = "document_has_lines"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class LineForm(forms.Form):
@@ -59,3 +60,13 @@ class InteractionSetupForm(forms.Form):
         options = [("", "(log nothing)"), *((c, c) for c in codes)]
         for name, label in self.FIELDS.items():
             self.fields[name] = forms.ChoiceField(choices=options, required=False, label=label)
+
+
+class ContactChangeForm(forms.Form):
+    """A document's new contact (blank to clear it) for one of its two sides."""
+
+    role = forms.ChoiceField(
+        choices=[(r, r) for r in ("sell_to", "bill_to", "buy_from", "pay_to")],
+        widget=forms.HiddenInput,
+    )
+    contact = forms.CharField(max_length=20, required=False, label=_("Contact no."))

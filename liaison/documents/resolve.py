@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from liaison.contacts.models import Contact
 from liaison.documents.errors import (
     ContactNotRelated,
     ContactNotRelatedToRecord,
     ContactOfOtherCompany,
+    DocumentHasLines,
     RecordBlocked,
 )
 from liaison.documents.sides import Side
@@ -181,3 +183,74 @@ def resolve_record(side: Side, header: Any, record: Any) -> None:
             setattr(header, f"{role}_phone_no", record.phone_no)
             email = contact.email if contact is not None and contact.email else record.email
             setattr(header, f"{role}_email", email)
+
+
+def _record_id(side: Side, header: Any, role: str) -> int | None:
+    value: int | None = getattr(header, f"{side.record_field(role)}_id")
+    return value
+
+
+def _bill_follows(side: Side, header: Any) -> bool:
+    """R-M4 step 7: the bill-to (pay-to) side follows the sell-to (buy-from) contact when it
+    has no record of its own or the same one."""
+    bill = _record_id(side, header, side.bill)
+    return bill is None or bill == _record_id(side, header, side.party)
+
+
+def _blank(side: Side, header: Any, role: str) -> None:
+    """The role's who-fields as a new document has them (R-M3 step 3: re-initialised)."""
+    for name in ADDRESS:
+        setattr(header, f"{role}_{name}", "")
+    setattr(header, side.template_field(role), None)
+    if role == side.party:
+        setattr(header, f"{role}_phone_no", "")
+        setattr(header, f"{role}_email", "")
+
+
+def _contact_blanked(side: Side, header: Any, role: str, has_lines: bool) -> None:
+    """R-M3 step 3 / R-M4 step 1: a blanked contact clears the contact text; with the record
+    blank too the side is re-initialised, which a document with lines refuses (E-25)."""
+    if _record_id(side, header, role) is None:
+        if has_lines:
+            field = f"{role.replace('_', '-').capitalize()} Contact No."
+            raise DocumentHasLines(
+                _(
+                    "You cannot reset %(field)s because the document still has one or more "
+                    "lines: delete the lines first, or choose another contact."
+                )
+                % {"field": field},
+                fields={f"{role}_contact_number": [_("The document has lines.")]},
+            )
+        roles = [role]
+        if role == side.party and _record_id(side, header, side.bill) is None:
+            roles.append(side.bill)
+        for each in roles:
+            _blank(side, header, each)
+            setattr(header, f"{each}_contact", None)
+            setattr(header, f"{each}_contact_name", "")
+        return
+    setattr(header, f"{role}_contact", None)
+    setattr(header, f"{role}_contact_name", "")
+
+
+def change_contact(
+    side: Side, header: Any, role: str, contact: Contact | None, *, has_lines: bool
+) -> None:
+    """R-M3 / R-M11 on an open document: a new contact for ``role`` (or none). The checks in
+    the spec's order, E-9, E-28 (not on sales quotes), then R-M4's resolution (E-27, E-24,
+    a prospect quote's data) re-reads the contact's e-mail, phone, contact text and a quote's
+    address; a new sell-to (buy-from) contact carries the bill-to (pay-to) side along when it
+    has no record of its own or the same one (R-M4 step 7)."""
+    if contact is None:
+        _contact_blanked(side, header, role, has_lines)
+        return
+    privacy_check(contact)
+    record = getattr(header, side.record_field(role))
+    if record is not None:
+        check_contact_of_record(side, header, record, contact)
+    follow = role == side.party and _bill_follows(side, header)
+    if role == side.party and not getattr(header, side.person_code):
+        setattr(header, side.person_code, contact.salesperson_code)  # R-M3 step 5
+    resolve_contact(side, header, role, contact)
+    if follow or (role == side.party and _bill_follows(side, header)):
+        resolve_contact(side, header, side.bill, contact)

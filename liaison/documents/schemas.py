@@ -162,12 +162,25 @@ class _DocumentPatchBase(StrictIn):
     currency_code: str | None = Field(None, max_length=10)
 
 
+def _contact_field(role: str) -> Any:
+    return Field(
+        None,
+        max_length=20,
+        pattern=f"^$|{CODE_PATTERN}",
+        description=f"a new {role.replace('_', '-')} contact (R-M3/R-M11); '' blanks it",
+    )
+
+
 class SalesDocumentPatch(_DocumentPatchBase):
     salesperson_code: str | None = Field(None, max_length=20)
+    sell_to_contact_number: str | None = _contact_field("sell_to")
+    bill_to_contact_number: str | None = _contact_field("bill_to")
 
 
 class PurchaseDocumentPatch(_DocumentPatchBase):
     purchaser_code: str | None = Field(None, max_length=20)
+    buy_from_contact_number: str | None = _contact_field("buy_from")
+    pay_to_contact_number: str | None = _contact_field("pay_to")
 
 
 DOCUMENT_PATCH: dict[str, type[Any]] = {

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from liaison.contacts.models import Contact
 from liaison.core.errors import NotFound, SetupMissing, ValidationFailed
@@ -33,6 +34,7 @@ from liaison.documents.models import DocumentSetup, DocumentStatus
 from liaison.documents.pdf import document_pdf
 from liaison.documents.quotes import quotes_assign
 from liaison.documents.resolve import (
+    change_contact,
     check_contact_of_record,
     linked_record,
     resolve_contact,
@@ -164,13 +166,23 @@ def document_update(
 ) -> Any:
     """Edit an open document's date, description, currency or salesperson (purchaser); on a
     prospect quote, ``template_code`` chooses the template its customer (vendor) will be made
-    from (R-M6 d)."""
+    from (R-M6 d). ``sell_to_contact_number`` / ``bill_to_contact_number`` (``buy_from_`` /
+    ``pay_to_`` on purchases; ``""`` blanks it) change a contact with R-M3 / R-M11's checks
+    and re-resolve what the document takes from it."""
     side = side_of(header)
     header = _lock(header)
     _check_open(header)
+    check_version(header, expected_version)
     data = dict(data)
     code = data.pop("template_code", None)
+    contacts = {
+        role: data.pop(f"{role}_contact_number")
+        for role in (side.party, side.bill)
+        if data.get(f"{role}_contact_number") is not None
+    }
     before = snapshot(header)
+    for role, number in contacts.items():
+        _change_contact(side, header, role, number)
     if code is not None:
         _choose_template(side, header, code)
     model_update(
@@ -181,6 +193,19 @@ def document_update(
         before=before,
     )
     return header
+
+
+def _change_contact(side: Side, header: Any, role: str, number: str) -> None:
+    contact = None
+    if number:
+        contact = Contact.objects.select_related("company").filter(number=number).first()
+        if contact is None:
+            raise NotFound(
+                _("Contact %(number)s does not exist: choose an existing contact.")
+                % {"number": number},
+                fields={f"{role}_contact_number": [_("Unknown contact.")]},
+            )
+    change_contact(side, header, role, contact, has_lines=header.lines.exists())
 
 
 def _choose_template(side: Side, header: Any, code: str) -> None:

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<str:side>/<str:number>/make-order/", views.make_order, name="make_order"),
     path("<str:side>/<str:number>/template/", views.template_view, name="template"),
+    path("<str:side>/<str:number>/contact/", views.contact_view, name="contact"),
     path("<str:side>/<str:number>/pdf/", views.preview, name="preview"),
     path("<str:side>/<str:number>/print/", views.print_view, name="print"),
     path("<str:side>/<str:number>/email/", views.email_view, name="email"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.roles import ADMIN, EDITOR
@@ -15,6 +16,7 @@ from liaison.contacts.selectors import contact_get
 from liaison.core.errors import DomainError
 from liaison.documents.forms import (
     CompanyInformationForm,
+    ContactChangeForm,
     EmailForm,
     InteractionSetupForm,
     LineForm,
@@ -322,4 +324,23 @@ def template_view(request: HttpRequest, side: str, number: str) -> HttpResponse:
         messages.success(request, "Template chosen.")
     except DomainError as exc:
         messages.error(request, exc.message)
+    return _card(request, s, number)
+
+
+@role_required(EDITOR)
+@require_POST
+def contact_view(request: HttpRequest, side: str, number: str) -> HttpResponse:
+    """Change the document's contact (R-M3/R-M11); a refusal is shown and nothing changes."""
+    s = _side(side)
+    form = ContactChangeForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["role"] not in (s.party, s.bill):
+        messages.error(request, _("Give a contact number."))
+        return _card(request, s, number)
+    role, contact = form.cleaned_data["role"], form.cleaned_data["contact"].strip().upper()
+    try:
+        document_update(header=document_get(s, number), data={f"{role}_contact_number": contact})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Contact changed.") if contact else _("Contact cleared."))
     return _card(request, s, number)

@@ -15,6 +15,8 @@ from liaison.records.kind import RecordKind
 from liaison.records.schemas import RecordFilters, RecordSchemas
 from liaison.records.selectors import record_get, record_list
 from liaison.records.services import record_create, record_delete, record_update
+from liaison.relations.schemas import ContactInformationPage
+from liaison.relations.selectors import contacts_information
 from liaison.relations.services import contacts_create_from
 from liaison.relations.sync import SyncReport
 
@@ -89,6 +91,22 @@ def record_router(kind: RecordKind[Party], s: RecordSchemas) -> Router:
         """Create the company contact of a record that has none (a batch of one)."""
         contacts_create_from(kind.key, numbers=[record_get(kind, number).number])
         return Status(201, _show(response, record_get(kind, number)))
+
+    @router.get(
+        "/{number}/contacts-information",
+        response={200: ContactInformationPage, **ERRORS},
+        operation_id=f"list_{name}_contacts_information",
+    )
+    def contacts_information_of(
+        request: HttpRequest,
+        number: str,
+        cursor: str | None = None,
+        limit: int = Query(50, ge=1, le=500),
+    ) -> dict[str, Any]:
+        """R-P2: the contacts this record is related to (its contact and that company's
+        persons), each with its relation."""
+        items, nxt = page(contacts_information(kind.key, number), cursor=cursor, limit=limit)
+        return {"items": items, "next_cursor": nxt}
 
     history_route(router, kind.key)
     return router

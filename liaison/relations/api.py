@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from liaison.core.http import etag, expected_version, location
+from liaison.core.pagination import page
 from liaison.core.schemas import ERRORS
 from liaison.records.record_templates import (
     template_create,
@@ -20,6 +21,11 @@ from liaison.relations.checks import drift_find, drift_repair, summaries_stale
 from liaison.relations.schemas import (
     BusinessRelationIn,
     BusinessRelationOut,
+    ContactInformationFilters,
+    ContactInformationPage,
+    CustomerContactOut,
+    CustomerContactPage,
+    CustomerContactPatch,
     DriftReportOut,
     LinkFilters,
     LinkOut,
@@ -34,6 +40,9 @@ from liaison.relations.schemas import (
 from liaison.relations.selectors import (
     business_relation_get,
     business_relation_list,
+    contacts_information,
+    customer_contact_get,
+    customer_contacts,
     link_list,
     marketing_setup_get,
     no_series_list,
@@ -41,6 +50,7 @@ from liaison.relations.selectors import (
 from liaison.relations.services import (
     business_relation_create,
     business_relation_delete,
+    customer_contact_move,
     marketing_setup_update,
     no_series_create,
 )
@@ -183,3 +193,50 @@ def repair_drift(request: HttpRequest) -> dict[str, int]:
     """Make every linked record agree with its contact; recompute stale summaries."""
     written, fixed = drift_repair()
     return {"records_written": written, "summaries_fixed": fixed}
+
+
+integration_router = Router(tags=["integration"])
+
+
+@integration_router.get("/contacts-information", response={200: ContactInformationPage, **ERRORS})
+def list_contacts_information(
+    request: HttpRequest,
+    filters: Query[ContactInformationFilters],
+    cursor: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    """R-P2: the contacts of a customer, vendor or bank account (``related_type`` and
+    ``related_number``; E-32 ``related_type_required`` without them)."""
+    found = contacts_information(filters.related_type or "", filters.related_number or "")
+    items, nxt = page(found, cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": nxt}
+
+
+@integration_router.get("/customer-contacts", response={200: CustomerContactPage, **ERRORS})
+def list_customer_contacts(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    """R-P3: persons of customers, with the customer, in contact number order."""
+    items, nxt = page(customer_contacts(), cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": nxt}
+
+
+@integration_router.get("/customer-contacts/{number}", response={200: CustomerContactOut, **ERRORS})
+def get_customer_contact(request: HttpRequest, number: str) -> Any:
+    return customer_contact_get(number)
+
+
+@integration_router.patch(
+    "/customer-contacts/{number}", response={200: CustomerContactOut, **ERRORS}
+)
+def update_customer_contact(
+    request: HttpRequest, number: str, payload: CustomerContactPatch
+) -> Any:
+    """Another ``customer_number`` moves the customer link of the person's company to that
+    customer (every person of the company follows); E-33 ``customer_unknown``."""
+    customer_contact_move(
+        contact=customer_contact_get(number), customer_number=payload.customer_number
+    )
+    return customer_contact_get(number)

@@ -91,3 +91,15 @@ class BusinessRelationInUse(Conflict):
     """The setup's relation code of a kind cannot change while links of that code exist."""
 
     code = "business_relation_in_use"
+
+
+class RelatedTypeRequired(DomainError):
+    """E-32: contacts information needs the related record's type and number."""
+
+    code = "related_type_required"
+
+
+class CustomerUnknown(DomainError):
+    """E-33: a customer contact cannot be moved to a customer that does not exist."""
+
+    code = "customer_unknown"

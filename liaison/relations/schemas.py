@@ -260,3 +260,71 @@ class DriftReportOut(Schema):
 class RepairOut(Schema):
     records_written: int
     summaries_fixed: int
+
+
+class ContactInformationOut(Schema):
+    """R-P2: a contact a customer, vendor or bank account is related to."""
+
+    contact_number: str
+    contact_name: str
+    contact_type: str
+    related_type: str
+    related_number: str
+    relation: str = Field(..., description="linked_contact or person_of_company")
+
+    @staticmethod
+    def resolve_contact_number(obj: Any) -> str:
+        return str(obj.number)
+
+    @staticmethod
+    def resolve_contact_name(obj: Any) -> str:
+        return str(obj.name)
+
+    @staticmethod
+    def resolve_contact_type(obj: Any) -> str:
+        return str(obj.type)
+
+
+class ContactInformationPage(Schema):
+    items: list[ContactInformationOut]
+    next_cursor: str | None
+
+
+class ContactInformationFilters(Schema):
+    related_type: Kind | None = None
+    related_number: str | None = Field(None, max_length=20)
+
+
+class CustomerContactOut(Schema):
+    """R-P3: a person of a customer, with that customer."""
+
+    contact_number: str
+    contact_name: str
+    company_number: str
+    customer_number: str
+    customer_name: str
+    email: str
+    phone_no: str
+
+    @staticmethod
+    def resolve_contact_number(obj: Any) -> str:
+        return str(obj.number)
+
+    @staticmethod
+    def resolve_contact_name(obj: Any) -> str:
+        return str(obj.name)
+
+    @staticmethod
+    def resolve_company_number(obj: Any) -> str:
+        return obj.company.number if obj.company_id else ""
+
+
+class CustomerContactPage(Schema):
+    items: list[CustomerContactOut]
+    next_cursor: str | None
+
+
+class CustomerContactPatch(StrictIn):
+    """Another customer number moves the customer link of the person's company (R-P3)."""
+
+    customer_number: str = Field(..., min_length=1, max_length=20, pattern=CODE_PATTERN)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from liaison.contacts.models import Contact
+from liaison.contacts.models import BusinessRelationSummary, Contact, ContactType
 from liaison.contacts.search import text_search
-from liaison.core.errors import NotFound
+from liaison.core.errors import NotFound, ValidationFailed
 from liaison.core.models import NoSeries
-from liaison.relations.errors import RelationCodeMissing
+from liaison.relations.errors import RelatedTypeRequired, RelationCodeMissing
 from liaison.relations.fieldmaps import FIELD_MAPS
 from liaison.relations.models import (
     BusinessRelation,
@@ -130,3 +132,85 @@ def business_relation_get(code: str) -> BusinessRelation:
 def no_series_list() -> QuerySet[NoSeries]:
     """The number series with their lines, in code order."""
     return NoSeries.objects.prefetch_related("lines").order_by("code")
+
+
+# Integration views (R-P2, R-P3) -----------------------------------------------------------
+
+RELATED_TYPES = ("customer", "vendor", "bank_account")
+
+
+def contacts_information(related_type: str, related_number: str) -> QuerySet[Contact]:
+    """R-P2: the contacts a customer, vendor or bank account is related to: its linked
+    contact, and when that is a company, the company's persons; none without a link. Each row
+    carries ``related_type``, ``related_number`` and its ``relation`` (``linked_contact`` or
+    ``person_of_company``). E-32 without a type and number."""
+    if not related_type or not related_number:
+        raise RelatedTypeRequired(
+            _("id type not specified: give related_type and related_number."),
+            fields={
+                name: [_("Required.")]
+                for name, value in (
+                    ("related_type", related_type),
+                    ("related_number", related_number),
+                )
+                if not value
+            },
+        )
+    if related_type not in RELATED_TYPES:
+        raise ValidationFailed(
+            _("%(kind)s is not a related type: use customer, vendor or bank_account.")
+            % {"kind": related_type},
+            fields={"related_type": [_("Choose customer, vendor or bank_account.")]},
+        )
+    model = FIELD_MAPS[related_type].model
+    record: Any = model._default_manager.filter(number=related_number).first()
+    if record is None:
+        raise NotFound(
+            _("%(kind)s %(number)s does not exist.")
+            % {"kind": related_type.replace("_", " ").capitalize(), "number": related_number}
+        )
+    link = link_for_record(related_type, record.pk)
+    if link is None:
+        return Contact.objects.none()
+    hub = link.contact
+    members = Q(pk=hub.pk) | Q(company_id=hub.pk) if hub.is_company else Q(pk=hub.pk)
+    return Contact.objects.filter(members).annotate(
+        related_type=Value(related_type),
+        related_number=Value(record.number),
+        relation=Case(
+            When(pk=hub.pk, then=Value("linked_contact")),
+            default=Value("person_of_company"),
+        ),
+    )
+
+
+def _customer_of(contact_ref: str, field: str) -> Subquery:
+    links = ContactBusinessRelation.objects.filter(
+        link_to_table="customer", contact_id=OuterRef(contact_ref)
+    )
+    return Subquery(links.values(f"customer__{field}")[:1])
+
+
+def customer_contacts() -> QuerySet[Contact]:
+    """R-P3: persons whose business relation summary is Customer, each with the customer of
+    its company's link (a standalone person's own link when it has no company) as
+    ``customer_number`` and ``customer_name``."""
+    persons = Contact.objects.select_related("company").filter(
+        type=ContactType.PERSON, business_relation_summary=BusinessRelationSummary.CUSTOMER
+    )
+    return persons.annotate(
+        customer_number=Coalesce(
+            _customer_of("company_id", "number"), _customer_of("pk", "number"), Value("")
+        ),
+        customer_name=Coalesce(
+            _customer_of("company_id", "name"), _customer_of("pk", "name"), Value("")
+        ),
+    )
+
+
+def customer_contact_get(number: str) -> Contact:
+    """One row of ``customer_contacts``, or E-10."""
+    found = customer_contacts().filter(number=number).first()
+    if found is None:
+        raise NotFound(_("Contact %(number)s is not a person of a customer.") % {"number": number})
+    return found

@@ -26,6 +26,7 @@ from liaison.records.services import existing_relationship_check, privacy_check
 from liaison.relations.errors import (
     BusinessRelationInUse,
     CompanyRequired,
+    CustomerUnknown,
     NotLinked,
     SetupCodesNotDistinct,
     SystemRelationCode,
@@ -47,7 +48,7 @@ from liaison.relations.sync import (
     sync_from_contacts,
     sync_from_linked,
 )
-from liaison.sales.models import CustomerTemplate, SalesSetup
+from liaison.sales.models import Customer, CustomerTemplate, SalesSetup
 
 
 @transaction.atomic
@@ -490,3 +491,32 @@ def business_relation_delete(*, relation: BusinessRelation) -> None:
             % {"code": relation.code, "uses": _(" and ").join(uses)}
         )
     relation.delete()
+
+
+@transaction.atomic
+def customer_contact_move(*, contact: Contact, customer_number: str) -> Contact:
+    """R-P3: a customer contact given another customer moves the customer link of its company
+    (of the person itself when it has no company) to that customer, which every person of the
+    company follows. It is an unlink and a link (R-G: E-1b when the customer has another
+    contact, E-9, the contact's data pushed to the new customer), never a raw update of the
+    link row. E-33 for an unknown customer."""
+    customer = Customer.objects.filter(number=customer_number).first()
+    if customer is None:
+        raise CustomerUnknown(
+            _("Customer with the provided id does not exist: %(number)s.")
+            % {"number": customer_number},
+            fields={"customer_number": [_("Unknown customer.")]},
+        )
+    holder = contact.company if contact.company_id and contact.company is not None else contact
+    link = links_to_records([holder.pk]).filter(link_to_table="customer").first()
+    if link is None and holder is not contact:
+        holder = contact
+        link = links_to_records([holder.pk]).filter(link_to_table="customer").first()
+    if link is None:
+        raise NotLinked(
+            _("Contact %(number)s has no customer link to move.") % {"number": contact.number}
+        )
+    if link.customer_id != customer.pk:
+        relation_unlink(contact=holder, kind="customer")
+        relation_link(contact=holder, kind="customer", number=customer.number)
+    return contact

@@ -6,8 +6,10 @@ import pytest
 from pytest_django import Settings
 
 from liaison.contacts.models import Contact
+from liaison.contacts.services import contact_create
 from liaison.documents.models import SalesHeader
 from liaison.interactions.models import InteractionLogEntry
+from liaison.records.services import record_create_from_contact
 from liaison.sales.models import Customer
 from tests.api_client import ApiClient
 
@@ -178,3 +180,48 @@ def test_document_list_costs_the_same_queries_for_more_documents(
         return len(ctx.captured_queries)
 
     assert count_for(2) == count_for(6)
+
+
+def test_patching_a_documents_contact_re_resolves_it_through_the_api(
+    api: ApiClient, company: Contact
+) -> None:
+    # given: an order for the company's customer
+    ann = contact_create(
+        data={"type": "person", "name": "Ann Lee", "email": "ann@alpine.example.com"},
+        company_number=company.number,
+    )
+    record_create_from_contact("customer", contact=company)
+    order = api.post(
+        "/sales-documents", {"document_type": "order", "contact_number": company.number}
+    ).json()
+    # when
+    response = api.patch(
+        f"/sales-documents/{order['number']}", {"sell_to_contact_number": ann.number}
+    )
+    # then
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["sell_to_contact_number"] == ann.number
+    assert body["sell_to_contact_name"] == "Ann Lee"
+    assert body["sell_to_email"] == "ann@alpine.example.com"
+    assert body["bill_to_contact_number"] == ann.number
+
+
+def test_patching_a_contact_of_another_company_gives_422_and_changes_nothing(
+    api: ApiClient, company: Contact
+) -> None:
+    # given
+    other = contact_create(data={"name": "Bergen Bikes"})
+    record_create_from_contact("customer", contact=company)
+    record_create_from_contact("customer", contact=other)
+    order = api.post(
+        "/sales-documents", {"document_type": "order", "contact_number": company.number}
+    ).json()
+    # when
+    response = api.patch(
+        f"/sales-documents/{order['number']}", {"sell_to_contact_number": other.number}
+    )
+    # then
+    assert response.status_code == 422
+    assert response.json()["code"] == "contact_of_other_company"
+    assert api.get(f"/sales-documents/{order['number']}").json() == order

@@ -8,8 +8,10 @@ from django.test import Client
 
 from liaison.accounts.services import user_create
 from liaison.contacts.models import Contact
+from liaison.contacts.services import contact_create
 from liaison.documents.models import SalesHeader
 from liaison.interactions.models import InteractionLogEntry
+from liaison.records.services import record_create_from_contact
 from liaison.sales.models import Customer
 
 
@@ -142,3 +144,28 @@ def test_choose_the_template_of_a_prospect_quote_on_its_card(web: Client, compan
     quote.refresh_from_db()
     assert quote.sell_to_customer_template is not None
     assert quote.sell_to_customer_template.code == "CUST-PERSON"
+
+
+def test_the_document_page_changes_its_contact_and_shows_a_refusal(
+    web: Client, company: Contact
+) -> None:
+    # given: a quote for the company's customer, a person of it and another customer's company
+    ann = contact_create(data={"type": "person", "name": "Ann Lee"}, company_number=company.number)
+    other = contact_create(data={"name": "Bergen Bikes"})
+    record_create_from_contact("customer", contact=company)
+    record_create_from_contact("customer", contact=other)
+    web.post("/documents/sales/new/", {"contact": company.number, "type": "quote"})
+    quote = SalesHeader.objects.get()
+    url = f"/documents/sales/{quote.number}/contact/"
+    assert url in web.get(f"/documents/sales/{quote.number}/").content.decode()
+    # when: the contact becomes the person (typed in lower case)
+    web.post(url, {"role": "sell_to", "contact": ann.number.lower()})
+    # then
+    quote.refresh_from_db()
+    assert quote.sell_to_contact == ann
+    # when: another customer's company is asked for
+    page = web.post(url, {"role": "sell_to", "contact": other.number}, follow=True)
+    # then: the refusal is shown and nothing changed
+    assert "is not related to customer" in page.content.decode()
+    quote.refresh_from_db()
+    assert quote.sell_to_contact == ann
