@@ -19,6 +19,7 @@ _OUT_FIELDS = [
     "type",
     *sorted(EDITABLE - {"type"}),
     "company_name",
+    "lookup_contact_no",
     "phone_e164",
     "mobile_e164",
     "search_email",

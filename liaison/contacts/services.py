@@ -169,6 +169,12 @@ def contact_check(contact: Contact) -> None:
         )
 
 
+def contact_lookup_derive(contact: Contact) -> None:
+    """Spec 5053 (R-L1, R-F1): Lookup Contact No. is '' for a company, the own number for a
+    person; re-derived whenever the type or the number changes."""
+    contact.lookup_contact_no = contact.lookup_number()
+
+
 def contact_derive(contact: Contact, data: Mapping[str, Any], before: Mapping[str, Any]) -> None:
     """Every rule that derives a contact's columns from what was typed, in one order, for the
     single services and the bulk path alike (``before`` is empty for a new contact)."""
@@ -176,6 +182,7 @@ def contact_derive(contact: Contact, data: Mapping[str, Any], before: Mapping[st
     contact_privacy_rules(contact, data, before)
     normalise_party(contact, dict(before))
     contact_check(contact)
+    contact_lookup_derive(contact)
 
 
 def contact_type_change_check(contact: Contact, new_type: str) -> None:
@@ -448,8 +455,9 @@ def contact_renumber(*, contact: Contact, number: str) -> Contact:
     old_number = contact.number
     contact.number = new
     contact.no_series = ""
+    contact_lookup_derive(contact)
     contact.version += 1
-    contact.save(update_fields=["number", "no_series", "version"])
+    contact.save(update_fields=["number", "no_series", "lookup_contact_no", "version"])
     trail = Trail()
     trail.renamed(contact, old_number)
     trail.save()

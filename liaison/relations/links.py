@@ -103,6 +103,7 @@ def contact_from_record(
         contact.company_name = contact.name
     else:
         contact.first_name, contact.middle_name, contact.surname = break_down_name(contact.name)
+    contact.lookup_contact_no = contact.lookup_number()
     return contact
 
 
@@ -200,6 +201,7 @@ def _persons_create(
                 search_name=name.upper(),
                 business_relation_summary=hub.business_relation_summary,
             )
+            person.lookup_contact_no = person.lookup_number()
             person.first_name, person.middle_name, person.surname = break_down_name(name)
             inherit_into_person(person, hub, setup)
             persons.append(person)

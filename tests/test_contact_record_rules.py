@@ -1,0 +1,83 @@
+"""Issue 17, the contact and record rules: Lookup Contact No. (spec 5053), E-37, Credit Limit
+(LCY), R-J2 (find or restore the link), R-J4 (a person from the typed Contact text) and R-L6
+(a person's company by name), each reached through the service, the API and the form."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+
+from liaison.accounts.services import user_create
+from liaison.batch.bulk import contacts_bulk_update
+from liaison.batch.imports.pipeline import csv_import
+from liaison.contacts.models import Contact
+from liaison.contacts.services import contact_create, contact_renumber, contact_update
+from liaison.core.models import NoSeries
+from tests.api_client import ApiClient
+
+
+@pytest.fixture
+def web(client: Client) -> Client:
+    client.force_login(user_create(username="clerk", password="pw", role="editor"))  # type: ignore[arg-type]
+    return client
+
+
+@pytest.fixture
+def api() -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture(autouse=True)
+def manual_numbers() -> None:
+    NoSeries.objects.update(manual_nos=True)
+
+
+# Lookup Contact No. (spec 5053) -----------------------------------------------------------
+
+
+def test_lookup_contact_no_is_blank_for_a_company_and_own_number_for_a_person(
+    company: Contact,
+) -> None:
+    person = contact_create(
+        data={"type": "person", "name": "Ann Lee"}, company_number=company.number
+    )
+    assert company.lookup_contact_no == ""
+    assert person.lookup_contact_no == person.number != ""
+
+
+def test_lookup_contact_no_follows_a_renumber_and_a_type_change() -> None:
+    person = contact_create(data={"type": "person", "name": "Ann Lee"})
+    person = contact_renumber(contact=person, number="P-ANN")
+    assert Contact.objects.get(pk=person.pk).lookup_contact_no == "P-ANN"
+    contact_update(contact=person, data={"type": "company"})
+    assert Contact.objects.get(pk=person.pk).lookup_contact_no == ""
+    contact_update(contact=person, data={"type": "person"})
+    assert Contact.objects.get(pk=person.pk).lookup_contact_no == "P-ANN"
+
+
+def test_lookup_contact_no_is_set_by_the_bulk_create_and_the_import() -> None:
+    result = csv_import(
+        "contact", io.StringIO("number,type,name\n,person,Bo Berg\nC-IMP,company,Imp Ltd\n")
+    )
+    assert result.errors == []
+    bo = Contact.objects.get(name="Bo Berg")
+    assert bo.lookup_contact_no == bo.number != ""
+    assert Contact.objects.get(number="C-IMP").lookup_contact_no == ""
+    contacts_bulk_update({bo.number: {"type": "company"}})
+    assert Contact.objects.get(pk=bo.pk).lookup_contact_no == ""
+
+
+def test_lookup_contact_no_is_shown_read_only_in_the_api_and_on_the_card(
+    api: ApiClient, web: Client
+) -> None:
+    made = api.post("/contacts", {"type": "person", "name": "Cy Dean"})
+    assert made.status_code == 201, made.content
+    number = made.json()["number"]
+    assert made.json()["lookup_contact_no"] == number
+    refused = api.patch(f"/contacts/{number}", {"lookup_contact_no": "X"})
+    assert refused.status_code == 422
+    assert Contact.objects.get(number=number).lookup_contact_no == number
+    card = web.get(f"/contacts/{number}/").content.decode()
+    assert "Lookup contact no." in card
