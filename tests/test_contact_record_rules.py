@@ -14,7 +14,10 @@ from liaison.batch.bulk import contacts_bulk_update
 from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_renumber, contact_update
+from liaison.core.errors import RegistrationNumberTooLong
 from liaison.core.models import NoSeries
+from liaison.sales.models import Customer
+from liaison.sales.services import customer_create_from_contact, customer_update
 from tests.api_client import ApiClient
 
 
@@ -81,3 +84,73 @@ def test_lookup_contact_no_is_shown_read_only_in_the_api_and_on_the_card(
     assert Contact.objects.get(number=number).lookup_contact_no == number
     card = web.get(f"/contacts/{number}/").content.decode()
     assert "Lookup contact no." in card
+
+
+# E-37: Registration Number at most 20 characters ------------------------------------------
+
+TOO_LONG = "R" * 21
+
+
+def test_a_registration_number_of_21_characters_is_refused_by_the_contact_services(
+    company: Contact,
+) -> None:
+    with pytest.raises(RegistrationNumberTooLong) as refused:
+        contact_create(data={"name": "Long Reg", "registration_number": TOO_LONG})
+    assert refused.value.code == "registration_no_too_long"
+    assert "must not be longer than 20 characters" in refused.value.message
+    assert not Contact.objects.filter(name="Long Reg").exists()
+    with pytest.raises(RegistrationNumberTooLong):
+        contact_update(contact=company, data={"registration_number": TOO_LONG})
+    assert Contact.objects.get(pk=company.pk).registration_number == ""
+    contact_update(contact=company, data={"registration_number": "R" * 20})
+    assert Contact.objects.get(pk=company.pk).registration_number == "R" * 20
+
+
+def test_a_too_long_registration_number_on_a_customer_is_refused_and_its_contact_keeps_its_own(
+    company: Contact,
+) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    contact_update(contact=company, data={"registration_number": "REG-1"})
+    with pytest.raises(RegistrationNumberTooLong):
+        customer_update(customer=customer, data={"registration_number": TOO_LONG})
+    assert Customer.objects.get(pk=customer.pk).registration_number == "REG-1"
+    assert Contact.objects.get(pk=company.pk).registration_number == "REG-1"
+
+
+def test_a_registration_number_of_21_characters_is_refused_by_the_api(
+    api: ApiClient, company: Contact
+) -> None:
+    refused = api.patch(f"/contacts/{company.number}", {"registration_number": TOO_LONG})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "registration_no_too_long"
+    made = api.post("/customers", {"name": "Reg Co", "registration_number": TOO_LONG})
+    assert made.status_code == 422
+    assert made.json()["code"] == "registration_no_too_long"
+    assert not Customer.objects.filter(name="Reg Co").exists()
+    assert Contact.objects.get(pk=company.pk).registration_number == ""
+
+
+def test_a_registration_number_of_21_characters_is_a_field_error_on_the_contact_form(
+    web: Client, company: Contact
+) -> None:
+    response = web.post(
+        f"/contacts/{company.number}/edit/",
+        {"type": "company", "name": company.name, "registration_number": TOO_LONG},
+    )
+    assert response.status_code == 200
+    assert "must not be longer than 20 characters" in response.content.decode()
+    assert Contact.objects.get(pk=company.pk).registration_number == ""
+
+
+def test_a_registration_number_of_21_characters_refuses_its_import_row_only() -> None:
+    text = f"number,name,registration_number\nC-OK,Good Ltd,REG-OK\nC-BAD,Bad Ltd,{TOO_LONG}\n"
+    result = csv_import("customer", io.StringIO(text))
+    assert [(e.row, e.field) for e in result.errors] == [(2, "registration_number")]
+    assert "must not be longer than 20 characters" in str(result.errors[0])
+    assert Customer.objects.filter(number="C-OK").exists()
+    assert not Customer.objects.filter(number="C-BAD").exists()
+    contacts = csv_import(
+        "contact", io.StringIO(f"number,name,registration_number\nK1,K,{TOO_LONG}\n")
+    )
+    assert [e.field for e in contacts.errors] == ["registration_number"]
+    assert not Contact.objects.filter(number="K1").exists()

@@ -25,6 +25,7 @@ from liaison.batch.bulk.base import (
     validate,
     validate_changed,
 )
+from liaison.batch.bulk.contacts import problems_of_rule
 from liaison.core.errors import DomainError, SetupMissing
 from liaison.core.models import NoSeries
 from liaison.core.normalise import normalise_party
@@ -79,7 +80,10 @@ def _records_update(
         if not problems:
             for name, value in data.items():
                 setattr(record, name, value)
-            normalise_party(record, before)
+            try:
+                normalise_party(record, before)
+            except DomainError as exc:  # E-37
+                problems = problems_of_rule(exc)
         names = changed_columns(record, before) if not problems else []
         if not problems and names:
             problems = validate_changed(record, names, "primary_contact")
@@ -121,11 +125,14 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
         record = builder.new(item.data) if not problems else None
         if record is not None:
             record.number = item.number  # type: ignore[attr-defined]
-            normalise_party(record, {})
+            try:
+                normalise_party(record, {})
+            except DomainError as exc:  # E-37
+                problems = problems_of_rule(exc)
             # The given fields (and the number) are validated, and clean()'s cross-field
             # rules; the columns left at their defaults hold valid values by definition.
             given = {*item.data, "number"} if item.number else set(item.data)
-            problems = validate(record, ["primary_contact", *(n for n in names if n not in given)])
+            problems += validate(record, ["primary_contact", *(n for n in names if n not in given)])
             problems += _record_new_number(series, series_error, item.number)
         if record is None or problems:
             report.refuse(item.key, problems)
