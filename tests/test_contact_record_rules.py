@@ -5,16 +5,19 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from liaison.accounts.services import user_create
 from liaison.batch.bulk import contacts_bulk_update
+from liaison.batch.columns import columns
+from liaison.batch.exports import csv_export
 from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_renumber, contact_update
-from liaison.core.errors import RegistrationNumberTooLong
+from liaison.core.errors import DomainError, RegistrationNumberTooLong
 from liaison.core.models import NoSeries
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact, customer_update
@@ -154,3 +157,64 @@ def test_a_registration_number_of_21_characters_refuses_its_import_row_only() ->
     )
     assert [e.field for e in contacts.errors] == ["registration_number"]
     assert not Contact.objects.filter(number="K1").exists()
+
+
+# Credit Limit (LCY) on customers ------------------------------------------------------------
+
+
+def test_a_customers_credit_limit_change_leaves_its_contact_untouched(company: Contact) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    contact_before = Contact.objects.get(pk=company.pk)
+    _, report = customer_update(customer=customer, data={"credit_limit_lcy": Decimal("1500")})
+    assert Customer.objects.get(pk=customer.pk).credit_limit_lcy == Decimal("1500.00")
+    assert report.total == 0
+    contact_after = Contact.objects.get(pk=company.pk)
+    assert (contact_after.version, contact_after.modified_at) == (
+        contact_before.version,
+        contact_before.modified_at,
+    )
+
+
+def test_a_negative_credit_limit_is_refused_and_the_customer_keeps_its_own(
+    api: ApiClient, web: Client, company: Contact
+) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    customer_update(customer=customer, data={"credit_limit_lcy": Decimal("100")})
+    with pytest.raises(DomainError):
+        customer_update(customer=customer, data={"credit_limit_lcy": Decimal("-1")})
+    refused = api.patch(f"/customers/{customer.number}", {"credit_limit_lcy": "-5"})
+    assert refused.status_code == 422
+    assert "credit_limit_lcy" in refused.json()["errors"]
+    form = web.post(
+        f"/customers/{customer.number}/edit/",
+        {
+            "name": customer.name,
+            "credit_limit_lcy": "-7",
+            "contact_type": "company",
+            "version": Customer.objects.get(pk=customer.pk).version,
+        },
+    )
+    assert "cannot be negative" in form.content.decode()
+    assert Customer.objects.get(pk=customer.pk).credit_limit_lcy == Decimal("100.00")
+
+
+def test_the_credit_limit_is_in_the_api_the_card_and_the_import_and_export_columns(
+    api: ApiClient, web: Client
+) -> None:
+    made = api.post("/customers", {"name": "Limit Co", "credit_limit_lcy": "2500.50"})
+    assert made.status_code == 201, made.content
+    number = made.json()["number"]
+    assert Decimal(str(made.json()["credit_limit_lcy"])) == Decimal("2500.50")
+    card = web.get(f"/customers/{number}/").content.decode()
+    assert "Credit limit" in card
+    assert "2500.50" in card
+    assert "credit_limit_lcy" in columns("customer")
+    out = io.StringIO()
+    csv_export("customer", out)
+    assert "2500.50" in out.getvalue()
+    result = csv_import("customer", io.StringIO(f"number,credit_limit_lcy\n{number},3000\n"))
+    assert (result.updated, result.errors) == (1, [])
+    assert Customer.objects.get(number=number).credit_limit_lcy == Decimal("3000.00")
+    bad = csv_import("customer", io.StringIO(f"number,credit_limit_lcy\n{number},lots\n"))
+    assert [e.field for e in bad.errors] == ["credit_limit_lcy"]
+    assert Customer.objects.get(number=number).credit_limit_lcy == Decimal("3000.00")

@@ -52,6 +52,14 @@ class RecordForm(forms.Form):
             field.required = name == "name"
             self.fields[name] = field
 
+    def clean(self) -> dict[str, Any]:
+        """A blank amount (credit limit) is the field's default, 0, not a missing value."""
+        cleaned = super().clean() or {}
+        for f in self.kind.model._meta.concrete_fields:
+            if f.name in cleaned and cleaned[f.name] is None and not f.null and f.has_default():
+                cleaned[f.name] = f.get_default()
+        return cleaned
+
 
 def record_initial(kind: RecordKind[Party], record: Party) -> dict[str, Any]:
     """The card's values as a form's ``initial``, with the version they were read at."""
