@@ -19,8 +19,13 @@ from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_renumber, contact_update
 from liaison.core.errors import DomainError, RegistrationNumberTooLong
 from liaison.core.models import NoSeries
+from liaison.purchases.models import Vendor
+from liaison.purchases.services import vendor_create_from_contact
+from liaison.relations.errors import ContactAlreadyLinked, PrimaryContactNotRelated
+from liaison.relations.selectors import link_for_record
+from liaison.relations.services import relation_unlink
 from liaison.sales.models import Customer
-from liaison.sales.services import customer_create_from_contact, customer_update
+from liaison.sales.services import customer_create, customer_create_from_contact, customer_update
 from tests.api_client import ApiClient
 
 
@@ -218,3 +223,122 @@ def test_the_credit_limit_is_in_the_api_the_card_and_the_import_and_export_colum
     bad = csv_import("customer", io.StringIO(f"number,credit_limit_lcy\n{number},lots\n"))
     assert [e.field for e in bad.errors] == ["credit_limit_lcy"]
     assert Customer.objects.get(number=number).credit_limit_lcy == Decimal("3000.00")
+
+
+# R-J2: setting the primary contact finds or restores the link -----------------------------
+
+
+def _unlinked_customer(company: Contact) -> Customer:
+    customer, _ = customer_create_from_contact(contact=company)
+    relation_unlink(contact=company, kind="customer")
+    return Customer.objects.get(pk=customer.pk)
+
+
+def test_a_person_of_an_unlinked_company_as_primary_contact_restores_the_companys_link(
+    company: Contact,
+) -> None:
+    customer = _unlinked_customer(company)
+    person = contact_create(
+        data={"type": "person", "name": "Ann Lee"}, company_number=company.number
+    )
+    saved, _ = customer_update(customer=customer, data={}, primary_contact_number=person.number)
+    link = link_for_record("customer", customer.pk)
+    assert link is not None
+    assert link.contact_id == company.pk
+    assert (saved.primary_contact_id, saved.contact) == (person.pk, "Ann Lee")
+
+
+def test_a_standalone_person_as_primary_contact_gets_the_customers_new_company_and_joins_it() -> (
+    None
+):
+    customer = customer_create(data={"name": "Solo Trading"})
+    hub = link_for_record("customer", customer.pk)
+    assert hub is not None
+    relation_unlink(contact=hub.contact, kind="customer")
+    person = contact_create(data={"type": "person", "name": "Bo Berg"})
+    saved, _ = customer_update(
+        customer=Customer.objects.get(pk=customer.pk), data={}, primary_contact_number=person.number
+    )
+    link = link_for_record("customer", customer.pk)
+    assert link is not None
+    assert link.contact.name == "Solo Trading"
+    assert link.contact_id != hub.contact_id
+    assert Contact.objects.get(pk=person.pk).company_id == link.contact_id
+    assert saved.primary_contact_id == person.pk
+
+
+def test_a_company_contact_of_an_unlinked_customer_is_refused_as_primary_contact_e15(
+    company: Contact,
+) -> None:
+    customer = _unlinked_customer(company)
+    with pytest.raises(PrimaryContactNotRelated):
+        customer_update(customer=customer, data={}, primary_contact_number=company.number)
+    assert link_for_record("customer", customer.pk) is None
+    assert Customer.objects.get(pk=customer.pk).primary_contact_id is None
+
+
+def test_a_person_whose_company_is_linked_to_another_customer_is_refused_e1a_and_nothing_changes(
+    company: Contact,
+) -> None:
+    customer_create_from_contact(contact=company)  # the company's customer
+    other = customer_create(data={"name": "Other Ltd"})
+    other_hub = link_for_record("customer", other.pk)
+    assert other_hub is not None
+    relation_unlink(contact=other_hub.contact, kind="customer")
+    person = contact_create(
+        data={"type": "person", "name": "Ann Lee"}, company_number=company.number
+    )
+    before = Customer.objects.get(pk=other.pk)
+    with pytest.raises(ContactAlreadyLinked):
+        customer_update(
+            customer=Customer.objects.get(pk=other.pk),
+            data={},
+            primary_contact_number=person.number,
+        )
+    assert link_for_record("customer", other.pk) is None
+    after = Customer.objects.get(pk=other.pk)
+    assert (after.primary_contact_id, after.contact, after.version) == (
+        before.primary_contact_id,
+        before.contact,
+        before.version,
+    )
+
+
+def test_a_vendors_primary_contact_restores_its_link_through_the_api(
+    api: ApiClient, company: Contact
+) -> None:
+    vendor, _ = vendor_create_from_contact(contact=company)
+    relation_unlink(contact=company, kind="vendor")
+    person = contact_create(
+        data={"type": "person", "name": "Cy Dean"}, company_number=company.number
+    )
+    response = api.patch(f"/vendors/{vendor.number}", {"primary_contact_number": person.number})
+    assert response.status_code == 200, response.content
+    assert response.json()["primary_contact_number"] == person.number
+    assert response.json()["contact_number"] == company.number
+    refused = api.patch(f"/vendors/{vendor.number}", {"primary_contact_number": "NOPE"})
+    assert refused.status_code == 404
+    assert Vendor.objects.get(pk=vendor.pk).primary_contact_id == person.pk
+
+
+def test_the_customer_form_sets_a_primary_contact_restoring_the_link_or_says_why_not(
+    web: Client, company: Contact
+) -> None:
+    customer = _unlinked_customer(company)
+    person = contact_create(
+        data={"type": "person", "name": "Di Eng"}, company_number=company.number
+    )
+    form = {
+        "name": customer.name,
+        "contact_type": "company",
+        "version": customer.version,
+        "primary_contact_number": company.number,
+    }
+    refused = web.post(f"/customers/{customer.number}/edit/", form)
+    assert "is not related to customer" in refused.content.decode()
+    assert link_for_record("customer", customer.pk) is None
+    form["primary_contact_number"] = person.number
+    done = web.post(f"/customers/{customer.number}/edit/", form)
+    assert done.status_code == 302
+    assert Customer.objects.get(pk=customer.pk).primary_contact_id == person.pk
+    assert link_for_record("customer", customer.pk) is not None
