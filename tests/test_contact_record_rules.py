@@ -342,3 +342,77 @@ def test_the_customer_form_sets_a_primary_contact_restoring_the_link_or_says_why
     assert done.status_code == 302
     assert Customer.objects.get(pk=customer.pk).primary_contact_id == person.pk
     assert link_for_record("customer", customer.pk) is not None
+
+
+# R-J4: a person from the typed Contact text ------------------------------------------------
+
+
+def _persons_of(company: Contact) -> list[str]:
+    return list(Contact.objects.filter(company=company).values_list("name", flat=True))
+
+
+def test_typing_a_contact_name_on_a_customer_without_one_creates_its_primary_person(
+    company: Contact,
+) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    saved, _ = customer_update(customer=customer, data={"contact": "Eve Fox"})
+    person = Contact.objects.get(company=company, name="Eve Fox")
+    assert person.type == "person"
+    assert person.phone_no == company.phone_no  # inherited from the company (R-L5)
+    assert (saved.primary_contact_id, saved.contact) == (person.pk, "Eve Fox")
+    assert Customer.objects.get(pk=customer.pk).primary_contact_id == person.pk
+
+
+def test_a_contact_name_typed_over_an_existing_text_or_primary_contact_creates_nobody(
+    company: Contact,
+) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    customer_update(customer=customer, data={"contact": "Eve Fox"})
+    customer_update(customer=Customer.objects.get(pk=customer.pk), data={"contact": "Fay Gun"})
+    assert _persons_of(company) == ["Eve Fox"]
+    assert Customer.objects.get(pk=customer.pk).contact == "Fay Gun"
+
+
+def test_a_too_long_contact_text_is_refused_and_creates_no_person(company: Contact) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    with pytest.raises(DomainError):
+        customer_update(customer=customer, data={"contact": "X" * 101})
+    assert _persons_of(company) == []
+    assert Customer.objects.get(pk=customer.pk).contact == ""
+
+
+def test_a_contact_name_on_an_unlinked_customer_only_changes_the_text(company: Contact) -> None:
+    customer = _unlinked_customer(company)
+    saved, _ = customer_update(customer=customer, data={"contact": "Eve Fox"})
+    assert _persons_of(company) == []
+    assert (saved.contact, saved.primary_contact_id) == ("Eve Fox", None)
+
+
+def test_a_contact_name_typed_on_a_vendor_through_the_api_creates_its_primary_person(
+    api: ApiClient, company: Contact
+) -> None:
+    vendor, _ = vendor_create_from_contact(contact=company)
+    response = api.patch(f"/vendors/{vendor.number}", {"contact": "Gil Ho"})
+    assert response.status_code == 200, response.content
+    person = Contact.objects.get(company=company, name="Gil Ho")
+    assert response.json()["primary_contact_number"] == person.number
+
+
+def test_a_contact_name_typed_on_the_customer_form_or_in_an_import_creates_the_person(
+    web: Client, company: Contact
+) -> None:
+    customer, _ = customer_create_from_contact(contact=company)
+    form = {
+        "name": customer.name,
+        "contact_type": "company",
+        "version": customer.version,
+        "contact": "Hal Ito",
+    }
+    assert web.post(f"/customers/{customer.number}/edit/", form).status_code == 302
+    assert _persons_of(company) == ["Hal Ito"]
+    other = contact_create(data={"name": "Beta Ltd"})
+    second, _ = customer_create_from_contact(contact=other)
+    result = csv_import("customer", io.StringIO(f"number,contact\n{second.number},Ida Jo\n"))
+    assert result.errors == []
+    person = Contact.objects.get(company=other, name="Ida Jo")
+    assert Customer.objects.get(pk=second.pk).primary_contact_id == person.pk

@@ -40,7 +40,12 @@ from liaison.relations.errors import (
     TemplateNotFound,
 )
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.links import LABELS, contacts_create_for_records, link_insert
+from liaison.relations.links import (
+    LABELS,
+    contacts_create_for_records,
+    link_insert,
+    persons_from_contact_text,
+)
 from liaison.relations.models import ContactBusinessRelation
 from liaison.relations.selectors import (
     link_for_contact,
@@ -226,6 +231,8 @@ def record_update(
     trail = Trail()
     trail.changed(record, before, changed)
     report = sync_from_linked(kind.key, [record], trail=trail)
+    if primary_contact_number is None:  # R-J4; a primary contact given sets the text (R-J1)
+        persons_from_contact_text(kind.key, [record], [before], marketing_setup_get(), trail)
     trail.save()
     return record, report
 

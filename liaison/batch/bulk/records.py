@@ -35,7 +35,7 @@ from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import Builder, insert_rows, write_columns
 from liaison.records.selectors import editable_fields, record_series_for
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.links import contacts_create_for_records
+from liaison.relations.links import contacts_create_for_records, persons_from_contact_text
 from liaison.relations.selectors import marketing_setup_get, relation_code_for
 from liaison.relations.sync import lock_contacts_for, sync_from_linked
 
@@ -102,6 +102,7 @@ def _records_update(
     write_columns(changed, sorted(columns | set(STAMP)))
     report.updated += len(changed)
     report.synced(sync_from_linked(kind, changed, trail=trail))
+    persons_from_contact_text(kind, changed, befores, marketing_setup_get(), trail)  # R-J4
 
 
 def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail: Trail) -> None:
