@@ -15,6 +15,7 @@ from liaison.batch.bulk import contacts_bulk_update
 from liaison.batch.columns import columns
 from liaison.batch.exports import csv_export
 from liaison.batch.imports.pipeline import csv_import
+from liaison.contacts.errors import CompanyNameNotResolved
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_renumber, contact_update
 from liaison.core.errors import DomainError, RegistrationNumberTooLong
@@ -416,3 +417,81 @@ def test_a_contact_name_typed_on_the_customer_form_or_in_an_import_creates_the_p
     assert result.errors == []
     person = Contact.objects.get(company=other, name="Ida Jo")
     assert Customer.objects.get(pk=second.pk).primary_contact_id == person.pk
+
+
+# R-L6: a person's company by name -----------------------------------------------------------
+
+
+@pytest.fixture
+def companies(company: Contact) -> dict[str, Contact]:
+    return {
+        "alpine": company,
+        "adatum": contact_create(data={"name": "Adatum Corporation", "city": "Bergen"}),
+        "adventure": contact_create(data={"name": "Adventure Works", "city": "Bergen"}),
+    }
+
+
+def test_a_company_name_resolves_by_number_then_exact_name_then_unique_prefix(
+    companies: dict[str, Contact],
+) -> None:
+    adatum = companies["adatum"]
+    by_number = contact_create(data={"type": "person", "name": "P1"}, company_name=adatum.number)
+    by_name = contact_create(
+        data={"type": "person", "name": "P2"}, company_name="adatum corporation"
+    )
+    by_prefix = contact_create(data={"type": "person", "name": "P3"}, company_name="Adv")
+    by_city = contact_create(data={"type": "person", "name": "P4"}, company_name="oslo")
+    assert by_number.company_id == by_name.company_id == adatum.pk
+    assert by_prefix.company_id == companies["adventure"].pk
+    assert by_city.company_id == companies["alpine"].pk
+    assert by_name.company_name == "Adatum Corporation"  # inherited (R-L5)
+
+
+def test_a_company_name_naming_none_or_several_companies_is_refused_e23_and_nothing_changes(
+    companies: dict[str, Contact],
+) -> None:
+    person = contact_create(data={"type": "person", "name": "Pia"})
+    count = Contact.objects.count()
+    for text in ("Nowhere Ltd", "Ad"):  # none; then Adatum and Adventure both start with it
+        with pytest.raises(CompanyNameNotResolved) as refused:
+            contact_create(data={"type": "person", "name": "Quin"}, company_name=text)
+        assert refused.value.message == "You must select an existing contact."
+        assert refused.value.code == "company_name_not_resolved"
+        with pytest.raises(CompanyNameNotResolved):
+            contact_update(contact=person, data={}, company_name=text)
+    assert Contact.objects.count() == count
+    assert Contact.objects.get(pk=person.pk).company_id is None
+
+
+def test_the_api_takes_a_company_name_on_person_create_and_update(
+    api: ApiClient, companies: dict[str, Contact]
+) -> None:
+    made = api.post("/contacts", {"type": "person", "name": "Ray Su", "company_name": "Adatum"})
+    assert made.status_code == 201, made.content
+    assert made.json()["company_number"] == companies["adatum"].number
+    number = made.json()["number"]
+    moved = api.patch(f"/contacts/{number}", {"company_name": "Adventure Works"})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["company_number"] == companies["adventure"].number
+    refused = api.patch(f"/contacts/{number}", {"company_name": "Ad"})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "company_name_not_resolved"
+    assert "company_name" in refused.json()["errors"]
+    assert Contact.objects.get(number=number).company_id == companies["adventure"].pk
+
+
+def test_the_contact_form_takes_a_company_name_and_offers_companies_while_typing(
+    web: Client, companies: dict[str, Contact]
+) -> None:
+    options = web.get("/contacts/companies/", {"company_name": "adv"}).content.decode()
+    assert "Adventure Works" in options
+    assert "Adatum" not in options
+    created = web.post(
+        "/contacts/new/", {"type": "person", "name": "Sam Ty", "company_name": "Adatum"}
+    )
+    assert created.status_code == 302
+    assert Contact.objects.get(name="Sam Ty").company_id == companies["adatum"].pk
+    refused = web.post("/contacts/new/", {"type": "person", "name": "Tom Uv", "company_name": "Zz"})
+    assert refused.status_code == 200
+    assert "No company matches &quot;Zz&quot;." in refused.content.decode()
+    assert not Contact.objects.filter(name="Tom Uv").exists()

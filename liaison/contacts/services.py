@@ -20,6 +20,7 @@ from liaison.contacts.errors import (
 )
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name, compose_name
+from liaison.contacts.selectors import company_by_name
 from liaison.core.errors import DomainError, NotFound, ValidationFailed
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
@@ -301,18 +302,38 @@ def contact_company_moves_apply(moves: Iterable[CompanyMove]) -> None:
             )
 
 
+COMPANY_NAME = "company_name"
+
+
+def company_number_typed(company_number: str | None, company_name: str | None) -> str | None:
+    """R-L6: a typed Company Name resolved to its company's number (E-23 when it names none
+    or several); with no name, the number as given. Both at once is refused."""
+    if company_name is None or not company_name.strip():
+        return company_number
+    if company_number:
+        raise _field_error(
+            ValidationFailed,
+            COMPANY_NAME,
+            "Give the company by its number or by its name, not both.",
+        )
+    return company_by_name(company_name).number
+
+
 @transaction.atomic
 def contact_create(
     *,
     data: dict[str, Any],
     number: str = "",
     company_number: str = "",
+    company_name: str = "",
 ) -> Contact:
     """Create a company or person contact (spec 1.1 insert rules, R-A7, R-L1, R-L5).
 
     A blank number is drawn from Marketing Setup "Contact Nos." (E-3); a typed one needs a
-    series that allows manual numbers (E-4). A person given a company inherits its data.
+    series that allows manual numbers (E-4). A person given a company (by number, or by a
+    name resolved per R-L6) inherits its data.
     """
+    company_number = company_number_typed(company_number, company_name) or ""
     refuse_unknown(data, EDITABLE)
     refuse_nulls(Contact, data)
     setup = marketing_setup_get()
@@ -352,11 +373,14 @@ def contact_update(
     data: dict[str, Any],
     expected_version: int | None = None,
     company_number: str | None = None,
+    company_name: str | None = None,
 ) -> tuple[Contact, SyncReport]:
     """Edit a contact and synchronise: its linked records and, for a company, its persons.
 
-    Changes are detected against the stored row (product decision 4).
+    Changes are detected against the stored row (product decision 4). ``company_name``
+    moves a person to the company it names (R-L6).
     """
+    company_number = company_number_typed(company_number, company_name)
     contact = row_for_update(Contact, contact.pk)
     before = snapshot(contact)
     if "type" in data:
