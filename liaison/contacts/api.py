@@ -56,9 +56,12 @@ def list_contacts(
 @router.post("", response={201: ContactOut, **ERRORS})
 def create_contact(request: HttpRequest, payload: ContactIn, response: HttpResponse) -> Any:
     """Create a company or person contact (a person may name its company)."""
-    data = payload.dict(exclude_unset=True, exclude={"number", "company_number"})
+    data = payload.dict(exclude_unset=True, exclude={"number", "company_number", "company_name"})
     contact = contact_create(
-        data=data, number=payload.number or "", company_number=payload.company_number or ""
+        data=data,
+        number=payload.number or "",
+        company_number=payload.company_number or "",
+        company_name=payload.company_name or "",
     )
     response["Location"] = location("contacts", contact.number)
     return Status(201, _show(response, contact))
@@ -75,12 +78,13 @@ def update_contact(
     request: HttpRequest, number: str, payload: ContactPatch, response: HttpResponse
 ) -> Contact:
     """Change a contact; its linked records and persons follow (``synchronised`` says how)."""
-    data = payload.dict(exclude_unset=True, exclude={"company_number"})
+    data = payload.dict(exclude_unset=True, exclude={"company_number", "company_name"})
     contact, report = contact_update(
         contact=contact_get(number),
         data=data,
         expected_version=expected_version(request),
         company_number=payload.company_number,
+        company_name=payload.company_name,
     )
     return _show(response, contact, report)
 

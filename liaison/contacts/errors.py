@@ -1,4 +1,4 @@
-"""Errors of contact rules (spec E-9, E-17, E-20, E-21, E-30, E-34, E-38).
+"""Errors of contact rules (spec E-9, E-17, E-20, E-21, E-23, E-30, E-34, E-38).
 
 Each rule has its own stable code; a rule's error names the field at fault, so every door
 (the API's per-field errors, the form, a bulk report's row) shows it beside that field."""
@@ -42,3 +42,9 @@ class PrivacyConsentMissing(DomainError):
     """E-38: a minor's privacy block stays until parental consent is received."""
 
     code = "privacy_consent_missing"
+
+
+class CompanyNameNotResolved(DomainError):
+    """E-23: a typed Company Name names no company contact, or several (R-L6)."""
+
+    code = "company_name_not_resolved"

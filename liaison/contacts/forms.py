@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
@@ -49,6 +50,22 @@ class ContactForm(forms.Form):
     company_number = forms.CharField(
         max_length=20, required=False, label="Company no.", help_text="A person's company."
     )
+    # R-L6: a person's company by name, picked from the companies offered while typing.
+    company_name = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Company name",
+        help_text="Or type the company's name and pick it.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "company-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("contacts:companies"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#company-options",
+            }
+        ),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -59,7 +76,9 @@ class ContactForm(forms.Form):
             # first name and surname, so the form does not require it.
             field.required = False
             self.fields[name] = field
-        self.order_fields(["version", *CARD_FIELDS[:1], "company_number", *CARD_FIELDS[1:]])
+        self.order_fields(
+            ["version", *CARD_FIELDS[:1], "company_number", "company_name", *CARD_FIELDS[1:]]
+        )
 
 
 def contact_initial(contact: Contact) -> dict[str, object]:
@@ -68,5 +87,6 @@ def contact_initial(contact: Contact) -> dict[str, object]:
     initial["company_number"] = (
         contact.company.number if contact.company_id and contact.company else ""
     )
+    initial["company_name"] = contact.company_name if not contact.is_company else ""
     initial["version"] = contact.version
     return initial

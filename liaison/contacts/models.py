@@ -67,6 +67,11 @@ class Contact(Party):
     privacy_blocked = models.BooleanField(default=False)
     minor = models.BooleanField(default=False)
     parental_consent_received = models.BooleanField(default=False)
+    # Spec field 5053 "Lookup Contact No.": '' for a company, the own number for a person
+    # (R-L1, R-F1); derived by the write rules (``contact_lookup_derive``), never typed.
+    lookup_contact_no = models.CharField(
+        "lookup contact no.", max_length=20, blank=True, default="", editable=False
+    )
     business_relation_summary = models.CharField(
         max_length=20,
         choices=BusinessRelationSummary.choices,
@@ -108,6 +113,10 @@ class Contact(Party):
         if self.is_company:
             return self.number
         return self.company.number if self.company_id and self.company else ""
+
+    def lookup_number(self) -> str:
+        """What ``lookup_contact_no`` holds for this contact now (spec 5053)."""
+        return "" if self.is_company else self.number
 
     @property
     def hub_id(self) -> int:

@@ -19,6 +19,7 @@ _OUT_FIELDS = [
     "type",
     *sorted(EDITABLE - {"type"}),
     "company_name",
+    "lookup_contact_no",
     "phone_e164",
     "mobile_e164",
     "search_email",
@@ -60,12 +61,17 @@ class ContactIn(_ContactFields):
 
     number: str | None = Field(None, max_length=20, pattern=CODE_PATTERN)
     company_number: str | None = Field(None, max_length=20)
+    company_name: str | None = Field(
+        None, max_length=100, description="a person's company by name (R-L6), instead of number"
+    )
 
 
 class ContactPatch(_ContactFields):
-    """The fields to change; ``company_number`` moves a person to a company ('' to none)."""
+    """The fields to change; ``company_number`` moves a person to a company ('' to none),
+    ``company_name`` to the company that name resolves to (R-L6; E-23 if none or several)."""
 
     company_number: str | None = Field(None, max_length=20)
+    company_name: str | None = Field(None, max_length=100)
 
 
 class ContactPage(StrictIn):

@@ -21,6 +21,7 @@ from liaison.contacts.errors import (
 )
 from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.naming import break_down_name, compose_name
+from liaison.contacts.selectors import company_by_name
 from liaison.core.errors import DomainError, NotFound, ValidationFailed
 from liaison.core.normalise import normalise_party
 from liaison.core.numbering import number_manual_check, numbers_draw, series_get
@@ -171,6 +172,12 @@ def contact_check(contact: Contact) -> None:
         )
 
 
+def contact_lookup_derive(contact: Contact) -> None:
+    """Spec 5053 (R-L1, R-F1): Lookup Contact No. is '' for a company, the own number for a
+    person; re-derived whenever the type or the number changes."""
+    contact.lookup_contact_no = contact.lookup_number()
+
+
 def contact_derive(contact: Contact, data: Mapping[str, Any], before: Mapping[str, Any]) -> None:
     """Every rule that derives a contact's columns from what was typed, in one order, for the
     single services and the bulk path alike (``before`` is empty for a new contact)."""
@@ -178,6 +185,7 @@ def contact_derive(contact: Contact, data: Mapping[str, Any], before: Mapping[st
     contact_privacy_rules(contact, data, before)
     normalise_party(contact, dict(before))
     contact_check(contact)
+    contact_lookup_derive(contact)
 
 
 def contact_type_change_check(contact: Contact, new_type: str) -> None:
@@ -319,19 +327,39 @@ def contact_insert_defaults(contact: Contact, setup: MarketingSetup, user_salesp
             setattr(contact, name, getattr(setup, default))
 
 
+COMPANY_NAME = "company_name"
+
+
+def company_number_typed(company_number: str | None, company_name: str | None) -> str | None:
+    """R-L6: a typed Company Name resolved to its company's number (E-23 when it names none
+    or several); with no name, the number as given. Both at once is refused."""
+    if company_name is None or not company_name.strip():
+        return company_number
+    if company_number:
+        raise _field_error(
+            ValidationFailed,
+            COMPANY_NAME,
+            "Give the company by its number or by its name, not both.",
+        )
+    return company_by_name(company_name).number
+
+
 @transaction.atomic
 def contact_create(
     *,
     data: dict[str, Any],
     number: str = "",
     company_number: str = "",
+    company_name: str = "",
 ) -> Contact:
     """Create a company or person contact (spec 1.1 insert rules, R-A7, R-L1, R-L5).
 
     A blank number is drawn from Marketing Setup "Contact Nos." (E-3); a typed one needs a
-    series that allows manual numbers (E-4). A person given a company inherits its data;
-    then the setup's defaults (and the user's salesperson) fill what is still blank.
+    series that allows manual numbers (E-4). A person given a company (by number, or by a
+    name resolved per R-L6) inherits its data; then the setup's defaults (and the user's
+    salesperson) fill what is still blank.
     """
+    company_number = company_number_typed(company_number, company_name) or ""
     refuse_unknown(data, EDITABLE)
     refuse_nulls(Contact, data)
     setup = marketing_setup_get()
@@ -373,11 +401,14 @@ def contact_update(
     data: dict[str, Any],
     expected_version: int | None = None,
     company_number: str | None = None,
+    company_name: str | None = None,
 ) -> tuple[Contact, SyncReport]:
     """Edit a contact and synchronise: its linked records and, for a company, its persons.
 
-    Changes are detected against the stored row (product decision 4).
+    Changes are detected against the stored row (product decision 4). ``company_name``
+    moves a person to the company it names (R-L6).
     """
+    company_number = company_number_typed(company_number, company_name)
     contact = row_for_update(Contact, contact.pk)
     before = snapshot(contact)
     if "type" in data:
@@ -477,8 +508,9 @@ def contact_renumber(*, contact: Contact, number: str) -> Contact:
     old_number = contact.number
     contact.number = new
     contact.no_series = ""
+    contact_lookup_derive(contact)
     contact.version += 1
-    contact.save(update_fields=["number", "no_series", "version"])
+    contact.save(update_fields=["number", "no_series", "lookup_contact_no", "version"])
     trail = Trail()
     trail.renamed(contact, old_number)
     trail.save()

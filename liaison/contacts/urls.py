@@ -11,6 +11,7 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list_view, name="list"),
     path("new/", views.contact_new, name="new"),
+    path("companies/", views.contact_companies, name="companies"),
     path("<str:number>/", views.contact_detail, name="detail"),
     path("<str:number>/edit/", views.contact_edit, name="edit"),
     path("<str:number>/delete/", views.contact_delete_view, name="delete"),

@@ -14,7 +14,7 @@ from liaison.accounts.roles import EDITOR
 from liaison.audit.selectors import audit_for_record
 from liaison.contacts.forms import ContactForm, contact_initial
 from liaison.contacts.schemas import ContactFilters
-from liaison.contacts.selectors import contact_get, contact_list, persons_of
+from liaison.contacts.selectors import company_candidates, contact_get, contact_list, persons_of
 from liaison.contacts.services import contact_create, contact_delete, contact_update
 from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.pagination import keyset_page, page_before
@@ -97,19 +97,26 @@ def _save_contact(
     data = form.cleaned_data
     try:
         if contact is None:
-            fields = {k: v for k, v in data.items() if k not in ("version", "company_number")}
-            created = contact_create(data=fields, company_number=data["company_number"] or "")
+            company_fields = ("version", "company_number", "company_name")
+            fields = {k: v for k, v in data.items() if k not in company_fields}
+            created = contact_create(
+                data=fields,
+                company_number=data["company_number"] or "",
+                company_name=data["company_name"] or "",
+            )
             messages.success(request, f"Contact {created.number} created.")
             return redirect("contacts:detail", number=created.number)
         initial = contact_initial(contact)
         changes = changed_data(form, initial)
         company = changes.pop("company_number", None)
+        company_name = changes.pop("company_name", None)
         changes.pop("version", None)
         saved, report = contact_update(
             contact=contact,
             data=changes,
             expected_version=data.get("version"),
             company_number=company,
+            company_name=company_name,
         )
     except StaleVersion:
         raise
@@ -249,3 +256,12 @@ def contact_unlink(request: HttpRequest, number: str, kind: str) -> HttpResponse
             request, f"Unlinked the {RECORD_KINDS[kind].label.lower()}; both records stay."
         )
     return redirect("contacts:detail", number=number)
+
+
+@login_required
+def contact_companies(request: HttpRequest) -> HttpResponse:
+    """The Company Name picker's options while typing (R-L6): companies by number or name."""
+    text = request.GET.get("company_name", "") or request.GET.get("q", "")
+    return render(
+        request, "contacts/_company_options.html", {"companies": company_candidates(text)}
+    )

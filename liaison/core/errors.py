@@ -58,3 +58,9 @@ class NumberSeriesError(DomainError):
     """A number series cannot give or accept the number asked for (spec E-4, E-5)."""
 
     code = "number_series"
+
+
+class RegistrationNumberTooLong(ValidationFailed):
+    """E-37: a Registration Number holds at most 20 characters (the column holds 50, as BC's)."""
+
+    code = "registration_no_too_long"

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from liaison.core import fields
+from liaison.core.errors import RegistrationNumberTooLong
 
 CODE_FIELDS = (
     "territory_code",
@@ -19,11 +20,28 @@ CODE_FIELDS = (
 )
 
 
+REGISTRATION_NUMBER_MAX = 20
+
+
+def registration_number_check(obj: models.Model, before: dict[str, Any] | None = None) -> None:
+    """E-37: Registration Number at most 20 characters, wherever the value enters (contacts,
+    customers, vendors; every door derives through ``normalise_party``). Checked when typed:
+    a stored value an edit leaves alone does not refuse the edit."""
+    value = getattr(obj, "registration_number", None)
+    if before and before.get("registration_number") == value:
+        return
+    if isinstance(value, str) and len(value.strip()) > REGISTRATION_NUMBER_MAX:
+        message = f"Registration No. must not be longer than {REGISTRATION_NUMBER_MAX} characters."
+        raise RegistrationNumberTooLong(message, fields={"registration_number": [message]})
+
+
 def normalise_party(obj: models.Model, before: dict[str, Any] | None = None) -> None:
     """Recompute derived fields of a party from its typed values (spec 0.2, R-D10 step 1).
 
     Search Name follows Name while it is blank or still equal to the upper-case old Name.
+    A Registration Number longer than 20 characters is refused (E-37).
     """
+    registration_number_check(obj, before)
     for name in CODE_FIELDS:
         value = getattr(obj, name, None)
         if isinstance(value, str):

@@ -27,6 +27,9 @@ FIRST = [
 ]
 
 
+PRIMARY_CONTACT = "primary_contact_number"
+
+
 def record_fields(kind: RecordKind[Party]) -> list[str]:
     """The card's fields: shared ones first, then the record's own (posting, IBAN...)."""
     editable = editable_fields(kind.key)
@@ -51,10 +54,29 @@ class RecordForm(forms.Form):
             field = model_fields[name]
             field.required = name == "name"
             self.fields[name] = field
+        if self.kind.has_primary_contact and PRIMARY_CONTACT in self.initial:  # an edit
+            self.fields[PRIMARY_CONTACT] = forms.CharField(
+                max_length=20,
+                required=False,
+                label="Primary contact no.",
+                help_text="The linked company or one of its persons; a person of an unlinked "
+                "company links that company.",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        """A blank amount (credit limit) is the field's default, 0, not a missing value."""
+        cleaned = super().clean() or {}
+        for f in self.kind.model._meta.concrete_fields:
+            if f.name in cleaned and cleaned[f.name] is None and not f.null and f.has_default():
+                cleaned[f.name] = f.get_default()
+        return cleaned
 
 
 def record_initial(kind: RecordKind[Party], record: Party) -> dict[str, Any]:
     """The card's values as a form's ``initial``, with the version they were read at."""
     initial = {name: getattr(record, name) for name in record_fields(kind)}
+    if kind.has_primary_contact:
+        primary = getattr(record, "primary_contact", None)
+        initial[PRIMARY_CONTACT] = primary.number if primary is not None else ""
     initial["version"] = record.version
     return initial

@@ -3,11 +3,14 @@ filters of every record list."""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
+from django.db import models
 from django.db.models import Q
 from ninja import Field, FilterSchema, Schema
 from ninja.orm import create_schema
+from pydantic import Strict
 
 from liaison.contacts.search import text_search
 from liaison.core.http import ISO_DATETIME, modified_since_q
@@ -77,16 +80,26 @@ class RecordSchemas:
             optional_fields=editable,
             base_class=StrictIn,
         )
+        # An amount (credit limit) comes as a JSON number or as a decimal string ("1500.00"):
+        # the strict input schemas would take only a Decimal instance, which JSON cannot give.
+        amounts = [
+            f.name
+            for f in kind.model._meta.concrete_fields
+            if isinstance(f, models.DecimalField) and f.name in editable
+        ]
+        amount_ann: dict[str, Any] = {n: Annotated[Decimal, Strict(False)] | None for n in amounts}
+        amount_ns: dict[str, Any] = dict.fromkeys(amounts)
         self.In = type(
             f"{name}In",
             (fields,),
             {
-                "__annotations__": {"number": str | None},
+                "__annotations__": {"number": str | None, **amount_ann},
                 "number": Field(None, max_length=20, pattern=CODE_PATTERN),
+                **amount_ns,
             },
         )
-        patch_ann: dict[str, Any] = {}
-        patch_ns: dict[str, Any] = {}
+        patch_ann: dict[str, Any] = dict(amount_ann)
+        patch_ns: dict[str, Any] = dict(amount_ns)
         if has_primary:
             patch_ann["primary_contact_number"] = str | None
             patch_ns["primary_contact_number"] = Field(None, max_length=20)

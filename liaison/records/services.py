@@ -42,7 +42,12 @@ from liaison.relations.errors import (
     TemplateNotFound,
 )
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.links import LABELS, contacts_create_for_records, link_insert
+from liaison.relations.links import (
+    LABELS,
+    contacts_create_for_records,
+    link_insert,
+    persons_from_contact_text,
+)
 from liaison.relations.models import ContactBusinessRelation
 from liaison.relations.selectors import (
     link_for_contact,
@@ -150,14 +155,57 @@ def record_create(kind: RecordKind[P], *, data: dict[str, Any], number: str = ""
     return record
 
 
+def _link_find_or_restore(
+    kind: RecordKind[Party], record: Party, contact: Contact
+) -> ContactBusinessRelation | None:
+    """R-J2: the record's link; missing, it is restored through the chosen person.
+
+    A person of a company links that company (E-1a when the company is linked to another
+    record of the kind, E-2 without a setup code); a standalone person gets the record's own
+    new company contact (R-B, nothing when the setup code is blank) and joins it (R-L4, R-L5).
+    A company contact restores nothing: the caller's check then refuses (E-15 / E-16).
+    """
+    link = link_for_record(kind.key, record.pk)
+    if link is not None or contact.type != ContactType.PERSON:
+        return link
+    trail = Trail()
+    if contact.company is not None:
+        code = relation_code_required(kind.key)
+        link = link_insert(
+            contact=contact.company, kind=kind.key, record=record, code=code, trail=trail
+        )
+        trail.save()
+        return link
+    setup = marketing_setup_get()
+    if relation_code_for(kind.key, setup) is None:
+        return None
+    text = record.contact  # type: ignore[attr-defined]
+    record.contact = ""  # type: ignore[attr-defined]  # R-J1 step 1: no person from the text
+    hubs = contacts_create_for_records(
+        kind.key, [record], setup=setup, trail=trail, source=Source.SYNC
+    )
+    record.contact = text  # type: ignore[attr-defined]
+    trail.save()
+    # Imported here: contacts.services reaches this module through interactions and documents.
+    from liaison.contacts.services import contact_update
+
+    contact_update(contact=contact, data={}, company_number=hubs[0].number)
+    return link_for_record(kind.key, record.pk)
+
+
 def _primary_contact(kind: RecordKind[Party], record: Party, number: str) -> dict[str, Any]:
-    """R-J1/R-J3: the primary contact must be the linked contact or one of its persons."""
+    """R-J1/R-J3: the primary contact must be the linked contact or one of its persons; for a
+    vendor or a company-type customer a missing link is found or restored first (R-J2)."""
     if not number:
         return {"primary_contact": None, "contact": ""}
-    contact = Contact.objects.filter(number=number).first()
+    contact = Contact.objects.select_related("company").filter(number=number).first()
     if contact is None:
         raise NotFound(f"Contact {number} does not exist.")
-    link = link_for_record(kind.key, record.pk)
+    if getattr(record, "contact_type", ContactType.COMPANY) == ContactType.COMPANY:
+        link = _link_find_or_restore(kind, record, contact)
+        contact.refresh_from_db(fields=["company"])
+    else:
+        link = link_for_record(kind.key, record.pk)
     if link is None or link.contact_id not in (contact.pk, contact.company_id):
         raise PrimaryContactNotRelated(
             f"Contact {contact.number} {contact.name} is not related to "
@@ -204,6 +252,8 @@ def record_update(
     trail = Trail()
     trail.changed(record, before, changed)
     report = sync_from_linked(kind.key, [record], trail=trail)
+    if primary_contact_number is None:  # R-J4; a primary contact given sets the text (R-J1)
+        persons_from_contact_text(kind.key, [record], [before], marketing_setup_get(), trail)
     trail.save()
     return record, report
 

@@ -20,7 +20,7 @@ from liaison.audit.selectors import audit_for_record
 from liaison.core.errors import DomainError, StaleVersion
 from liaison.core.models import Party
 from liaison.core.pagination import keyset_page, page_before
-from liaison.records.forms import RecordForm, record_fields, record_initial
+from liaison.records.forms import PRIMARY_CONTACT, RecordForm, record_fields, record_initial
 from liaison.records.kind import RecordKind
 from liaison.records.schemas import RecordFilters
 from liaison.records.selectors import record_get, record_list
@@ -129,12 +129,14 @@ class _KindPages:
         if request.method == "POST" and form.is_valid():
             changes = changed_data(form, initial)
             changes.pop("version", None)
+            primary = changes.pop(PRIMARY_CONTACT, None)
             try:
                 _, report = record_update(
                     self.kind,
                     record=record,
                     data=changes,
                     expected_version=form.cleaned_data.get("version"),
+                    primary_contact_number=primary,
                 )
             except StaleVersion:
                 current = record_get(self.kind, number)

@@ -27,7 +27,7 @@ from liaison.relations.models import (
     LinkToTable,
     MarketingSetup,
 )
-from liaison.relations.selectors import relation_code_required
+from liaison.relations.selectors import relation_code_for, relation_code_required
 from liaison.relations.sync import inherit_into_person, summaries_refresh, summary_of
 
 LABELS = {"customer": "Customer", "vendor": "Vendor", "bank_account": "Bank Account"}
@@ -103,6 +103,7 @@ def contact_from_record(
         contact.company_name = contact.name
     else:
         contact.first_name, contact.middle_name, contact.surname = break_down_name(contact.name)
+    contact.lookup_contact_no = contact.lookup_number()
     return contact
 
 
@@ -188,24 +189,87 @@ def _persons_create(
     origins: list[Origin] = []
     for record, hub, person_wanted in zip(records, hubs, wanted, strict=True):
         if person_wanted:
-            name = record.contact  # type: ignore[attr-defined]
-            person = Contact(
-                created_at=hub.created_at,
-                modified_at=hub.modified_at,
-                number=next(numbers),
-                no_series=hub.no_series,
-                type=ContactType.PERSON,
-                company=hub,
-                name=name,
-                search_name=name.upper(),
-                business_relation_summary=hub.business_relation_summary,
-            )
-            person.first_name, person.middle_name, person.surname = break_down_name(name)
-            inherit_into_person(person, hub, setup)
-            persons.append(person)
+            persons.append(_person_from_text(record, hub, next(numbers), hub.no_series, setup))
             origins.append(origin_of(record))
     insert_rows(persons, keys_by="number")
     return persons, origins
+
+
+def _person_from_text(
+    record: models.Model, hub: Contact, number: str, series: str, setup: MarketingSetup
+) -> Contact:
+    """R-I5 / R-J5: a person named after the record's Contact text, under ``hub`` when it is
+    a company (inheriting its data, R-L5); standalone beside a person contact (BC)."""
+    name = record.contact  # type: ignore[attr-defined]
+    company = hub if hub.type == ContactType.COMPANY else None
+    person = Contact(
+        created_at=hub.created_at,
+        modified_at=hub.modified_at,
+        number=number,
+        no_series=series,
+        type=ContactType.PERSON,
+        company=company,
+        name=name,
+        search_name=name.upper()[:100],
+        business_relation_summary=hub.business_relation_summary,
+    )
+    person.first_name, person.middle_name, person.surname = break_down_name(name)
+    person.lookup_contact_no = person.lookup_number()
+    if company is not None:
+        inherit_into_person(person, company, setup)
+    return person
+
+
+def contact_text_wants_person(record: models.Model, before: dict[str, Any]) -> bool:
+    """R-J4's conditions on one customer or vendor (the setup code is the caller's): the
+    Contact text was blank and is not now, and there was no primary contact."""
+    return (
+        not before.get("contact")
+        and before.get("primary_contact_id") is None
+        and bool(getattr(record, "contact", "").strip())
+    )
+
+
+def persons_from_contact_text(
+    kind: str,
+    changed: Sequence[models.Model],
+    befores: Sequence[dict[str, Any]],
+    setup: MarketingSetup,
+    trail: Trail,
+) -> list[Contact]:
+    """R-J4 / R-J5 after an edit of stored records (``befores``: their previous values): for
+    each customer or vendor whose typed Contact text wants a person
+    (``contact_text_wants_person``), a person of that name under its linked contact becomes
+    its primary contact. A record without a link gets none; nothing at all when the kind's
+    setup code is blank. Set-based: the same queries for one record or many.
+    """
+    records = [r for r, b in zip(changed, befores, strict=True) if contact_text_wants_person(r, b)]
+    if kind not in ("customer", "vendor") or not records:
+        return []
+    if relation_code_for(kind, setup) is None:
+        return []
+    rows = ContactBusinessRelation.objects.filter(
+        link_to_table=kind, **{f"{kind}__in": [r.pk for r in records]}
+    ).select_related("contact")
+    hubs = {getattr(row, f"{kind}_id"): row.contact for row in rows}
+    linked = [r for r in records if r.pk in hubs]
+    if not linked:
+        return []
+    numbers, series = _contact_numbers(setup, len(linked))
+    now = timezone.now()
+    persons = []
+    for record, number in zip(linked, numbers, strict=True):
+        person = _person_from_text(record, hubs[record.pk], number, series, setup)
+        person.created_at = person.modified_at = now
+        persons.append(person)
+    insert_rows(persons, keys_by="number")
+    summaries_refresh([p.pk for p in persons])  # R-K2
+    for record, person in zip(linked, persons, strict=True):
+        trail.created([person], origin=origin_of(record))
+        trail.field(record, "primary_contact", None, person.pk)
+        record.primary_contact = person  # type: ignore[attr-defined]
+    FIELD_MAPS[kind].model._default_manager.bulk_update(linked, ["primary_contact"])
+    return persons
 
 
 def _primary_contacts(

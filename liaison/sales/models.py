@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from liaison.contacts.models import Contact, ContactType
@@ -76,6 +78,16 @@ class Customer(Party, InvoicingFields):
     customer_disc_group = models.CharField(max_length=20, blank=True)
     allow_line_disc = models.BooleanField(default=True)
     blocked = models.BooleanField(default=False)
+    # BC "Credit Limit (LCY)" (field 20): the customer's own invoicing detail, in the local
+    # currency; not shared with the contact (fieldmaps.py), so a change leaves the contact alone.
+    credit_limit_lcy = models.DecimalField(
+        "credit limit (LCY)",
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"), "A credit limit cannot be negative.")],
+        help_text="0 means no credit limit.",
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["number"]

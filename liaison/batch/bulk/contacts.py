@@ -36,6 +36,7 @@ from liaison.contacts.services import (
     contact_company_moves_apply,
     contact_derive,
     contact_insert_defaults,
+    contact_lookup_derive,
     contact_type_change_check,
 )
 from liaison.core.errors import DomainError, SetupMissing
@@ -159,6 +160,8 @@ def _contacts_create(
         if contact.type == ContactType.COMPANY and contact.number:
             companies[contact.number] = contact
     draw(Contact, setup.contact_nos, [c for c in ready if not c.number], typed)
+    for contact in ready:  # a drawn number is a person's Lookup Contact No. too
+        contact_lookup_derive(contact)
     members = [c for c in ready if c.company is not None]
     Contact.objects.bulk_create([c for c in ready if c.company is None], batch_size=500)
     Contact.objects.bulk_create(members, batch_size=500)

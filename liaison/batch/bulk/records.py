@@ -26,6 +26,7 @@ from liaison.batch.bulk.base import (
     validate,
     validate_changed,
 )
+from liaison.batch.bulk.contacts import problems_of_rule
 from liaison.core.errors import DomainError, SetupMissing
 from liaison.core.models import NoSeries
 from liaison.core.normalise import normalise_party
@@ -37,7 +38,7 @@ from liaison.records.kinds import record_kind
 from liaison.records.selectors import editable_fields, record_series_for
 from liaison.records.services import record_user_salesperson
 from liaison.relations.fieldmaps import FIELD_MAPS
-from liaison.relations.links import contacts_create_for_records
+from liaison.relations.links import contacts_create_for_records, persons_from_contact_text
 from liaison.relations.selectors import marketing_setup_get, relation_code_for
 from liaison.relations.sync import lock_contacts_for, sync_from_linked
 from liaison.vatlog.services import vat_entries_log
@@ -83,7 +84,10 @@ def _records_update(
         if not problems:
             for name, value in data.items():
                 setattr(record, name, value)
-            normalise_party(record, before)
+            try:
+                normalise_party(record, before)
+            except DomainError as exc:  # E-37
+                problems = problems_of_rule(exc)
         names = changed_columns(record, before) if not problems else []
         if not problems and names:
             problems = validate_changed(record, names, "primary_contact")
@@ -105,6 +109,7 @@ def _records_update(
     )
     report.updated += len(changed)
     report.synced(sync_from_linked(kind, changed, trail=trail))
+    persons_from_contact_text(kind, changed, befores, marketing_setup_get(), trail)  # R-J4
 
 
 def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail: Trail) -> None:
@@ -130,11 +135,14 @@ def _records_create(kind: str, items: Sequence[Item], report: BulkReport, trail:
         if record is not None:
             record.number = item.number  # type: ignore[attr-defined]
             record_user_salesperson(record_kind(kind), [record], user_salesperson)
-            normalise_party(record, {})
+            try:
+                normalise_party(record, {})
+            except DomainError as exc:  # E-37
+                problems = problems_of_rule(exc)
             # The given fields (and the number) are validated, and clean()'s cross-field
             # rules; the columns left at their defaults hold valid values by definition.
             given = {*item.data, "number"} if item.number else set(item.data)
-            problems = validate(record, ["primary_contact", *(n for n in names if n not in given)])
+            problems += validate(record, ["primary_contact", *(n for n in names if n not in given)])
             problems += _record_new_number(series, series_error, item.number)
         if record is None or problems:
             report.refuse(item.key, problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
@@ -85,6 +86,8 @@ def cell_parsers(kind: str) -> dict[str, Callable[[str], Any]]:
         f = fields[name]
         if isinstance(f, models.BooleanField):
             result[name] = _boolean
+        elif isinstance(f, models.DecimalField):
+            result[name] = _decimal
         elif f.choices and not f.blank:
             result[name] = lambda v: formula_unescape(v).strip().lower() or _SKIP
         elif f.choices:
@@ -107,6 +110,20 @@ def _boolean(value: str) -> Any:
     if text in _FALSE:
         return False
     raise ValueError(f'"{value}" is not a yes/no value: write true or false.')
+
+
+def _decimal(value: str) -> Any:
+    """An amount as an export writes it ("1500.00"); blank: not given."""
+    text = formula_unescape(value).strip()
+    if not text:
+        return _SKIP
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f'"{value}" is not a number: write it like 1500.00.') from None
+    if not number.is_finite():
+        raise ValueError(f'"{value}" is not a number: write it like 1500.00.')
+    return number
 
 
 def row_item(
