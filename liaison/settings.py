@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "liaison.audit",
     "liaison.interactions",
     "liaison.documents",
+    "liaison.masterdata",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ from liaison.interactions.services import (
     entries_follow_company_change,
     entries_repoint,
 )
+from liaison.masterdata.services import codes_check_changed, post_code_fill
 from liaison.purchases.models import Vendor
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
 from liaison.relations.selectors import links_to_records, marketing_setup_get
@@ -308,6 +309,7 @@ def contact_create(
     """
     refuse_unknown(data, EDITABLE)
     refuse_nulls(Contact, data)
+    data = post_code_fill(data, {})
     setup = marketing_setup_get()
     series = None
     if setup.contact_nos is not None or not number:
@@ -328,6 +330,7 @@ def contact_create(
     if company_number:
         contact_company_change(contact, company_number, data, setup=setup)
     contact_derive(contact, data, {})
+    codes_check_changed(contact, {})
     full_clean_or_raise(contact)
     contact.save()
     trail = Trail()
@@ -352,6 +355,7 @@ def contact_update(
     """
     contact = row_for_update(Contact, contact.pk)
     before = snapshot(contact)
+    data = post_code_fill(data, before)
     if "type" in data:
         contact_type_change_check(contact, data["type"])
     move = None
@@ -360,6 +364,7 @@ def contact_update(
 
     def derive(obj: Any, prev: dict[str, Any]) -> None:
         contact_derive(obj, data, prev)
+        codes_check_changed(obj, prev)
 
     changed = model_update(
         contact,
