@@ -6,6 +6,7 @@ from django import forms
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
+from liaison.masterdata.forms import add_pickers
 
 CARD_FIELDS = [
     "type",
@@ -60,6 +61,7 @@ class ContactForm(forms.Form):
             field.required = False
             self.fields[name] = field
         self.order_fields(["version", *CARD_FIELDS[:1], "company_number", *CARD_FIELDS[1:]])
+        add_pickers(self)
 
 
 def contact_initial(contact: Contact) -> dict[str, object]:

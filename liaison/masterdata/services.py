@@ -264,7 +264,7 @@ def _unique_check(table: Table, row: models.Model) -> None:
 
 
 @transaction.atomic
-def code_create(table: Table, *, data: Mapping[str, Any]) -> models.Model:
+def code_create(table: Table, *, data: Mapping[str, Any]) -> Any:
     """A new row of a master data table (the code upper-cased, as every code is)."""
     refuse_unknown(data, _settable(table))
     refuse_nulls(table.model, data)

@@ -21,6 +21,14 @@ class Table:
     search: tuple[str, ...]
     references: tuple[str, ...] = ()
 
+    def headers(self) -> list[str]:
+        """The fields' names as a page heads its columns."""
+        names = {f.name: str(f.verbose_name) for f in self.model._meta.concrete_fields}
+        return [names[n] for n in self.fields]
+
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
 
 SALESPEOPLE = Table(
     "salespeople",

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from liaison.core.models import Party
+from liaison.masterdata.forms import add_pickers
 from liaison.records.kind import RecordKind
 from liaison.records.selectors import editable_fields
 
@@ -51,6 +52,7 @@ class RecordForm(forms.Form):
             field = model_fields[name]
             field.required = name == "name"
             self.fields[name] = field
+        add_pickers(self)
 
 
 def record_initial(kind: RecordKind[Party], record: Party) -> dict[str, Any]:
