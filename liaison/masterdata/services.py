@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -207,8 +208,9 @@ def post_code_fills(
     entries: dict[tuple[str, str], list[PostCode]] = {}
     for by in ("code", "city"):
         values = {value for kind, value in asks if kind == by}
-        query = Q(code__in=values) if by == "code" else Q(city__in=values)
-        for entry in PostCode.objects.filter(query) if values else []:
+        table = PostCode.objects.annotate(city_upper=Upper("city"))
+        query = Q(code__in=values) if by == "code" else Q(city_upper__in=values)
+        for entry in table.filter(query) if values else []:
             key = entry.code if by == "code" else entry.city.upper()
             entries.setdefault((by, key), []).append(entry)
     result: list[dict[str, str]] = []
