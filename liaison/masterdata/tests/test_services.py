@@ -21,9 +21,7 @@ from liaison.sales.models import Customer, CustomerTemplate
 from liaison.sales.services import customer_create, customer_update
 
 
-def test_a_contact_with_an_unknown_salesperson_is_refused_naming_the_field_and_nothing_is_stored() -> (
-    None
-):
+def test_an_unknown_salesperson_on_a_new_contact_is_refused_by_field_and_nothing_stored() -> None:
     with pytest.raises(UnknownCode) as caught:
         contact_create(data={"name": "Nobody Ltd", "salesperson_code": "zz"})
     assert caught.value.code == "unknown_code"
@@ -64,7 +62,8 @@ def test_records_refuse_unknown_codes_in_each_of_their_code_fields() -> None:
     assert list(customer.value.fields) == ["payment_terms_code"]
     assert list(vendor.value.fields) == ["purchaser_code"]
     assert list(bank.value.fields) == ["our_contact_code"]
-    assert not Customer.objects.exists() and not Vendor.objects.exists()
+    assert not Customer.objects.exists()
+    assert not Vendor.objects.exists()
 
 
 def test_a_customer_edit_to_an_unknown_salesperson_is_refused_and_the_customer_unchanged() -> None:
