@@ -2,8 +2,6 @@
 and /post-codes (a post code entry by its id), with ``?q=`` search. Viewers read; admins write
 (``liaison/api.py`` ADMIN_PATHS)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse

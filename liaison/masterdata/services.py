@@ -317,7 +317,8 @@ def code_uses(table: Table, row: Any) -> dict[str, int]:
             continue
         count = model._default_manager.filter(query).count()
         if count:
-            uses[str(model._meta.verbose_name_plural)] = count
+            names_as = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            uses[str(names_as)] = count
     return uses
 
 
