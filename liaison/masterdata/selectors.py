@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -29,7 +30,7 @@ def code_get(table: Table, key: str) -> Any:
     """A row by its code (a post code entry by its id), or E-10."""
     manager = table.model._default_manager
     if table.key == "post-codes":
-        found = manager.filter(pk=int(key)).first() if key.isdigit() else None
+        found = manager.filter(pk=int(key)).first() if re.fullmatch(r"[0-9]{1,9}", key) else None
     else:
         found = manager.filter(code=key.strip().upper()).first()
     if found is None:
