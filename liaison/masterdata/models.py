@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from liaison.core import fields
+
 
 class Salesperson(models.Model):
     """Salesperson/Purchaser: the code a contact's, customer's Salesperson Code, a vendor's
@@ -14,8 +16,12 @@ class Salesperson(models.Model):
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=50, blank=True)
-    email = models.CharField("e-mail", max_length=80, blank=True)
-    phone_no = models.CharField("phone no.", max_length=30, blank=True)
+    email = models.CharField(
+        "e-mail", max_length=80, blank=True, validators=[fields.validate_emails]
+    )
+    phone_no = models.CharField(
+        "phone no.", max_length=30, blank=True, validators=[fields.validate_phone_chars]
+    )
     privacy_blocked = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 

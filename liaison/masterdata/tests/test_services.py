@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from liaison.banking.services import bank_account_create
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
+from liaison.core.errors import ValidationFailed
 from liaison.masterdata.errors import CodeInUse, SalespersonPrivacyBlocked, UnknownCode
 from liaison.masterdata.models import PostCode, Salesperson, Territory
 from liaison.masterdata.services import code_create, code_delete, code_update, codes_unknown
@@ -162,3 +163,13 @@ def test_codes_unknown_checks_many_rows_with_one_query_per_code_table() -> None:
         found = codes_unknown(rows, contact=True)
     assert len(queries) == 3
     assert all([p.field for p in problems] == ["territory_code"] for problems in found)
+
+
+def test_a_salesperson_with_a_bad_e_mail_or_no_code_is_refused_and_not_stored() -> None:
+    with pytest.raises(ValidationFailed) as bad_mail:
+        code_create(SALESPEOPLE, data={"code": "EM", "email": "not-an-address"})
+    with pytest.raises(ValidationFailed) as no_code:
+        code_create(SALESPEOPLE, data={"code": " ", "name": "Nameless"})
+    assert list(bad_mail.value.fields) == ["email"]
+    assert list(no_code.value.fields) == ["code"]
+    assert not Salesperson.objects.filter(code__in=["EM", ""]).exists()
