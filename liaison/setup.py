@@ -7,7 +7,6 @@ from django.db import transaction
 
 from liaison.documents.setup import documents_setup_init
 from liaison.interactions.services import interactions_setup_init
-from liaison.masterdata.services import masterdata_setup_init
 from liaison.relations.services import setup_init
 
 
@@ -15,7 +14,6 @@ from liaison.relations.services import setup_init
 def setup_all() -> list[str]:
     """Returns what it created, for the command's message."""
     return [
-        *masterdata_setup_init(),
         *setup_init(),
         *interactions_setup_init(),
         *documents_setup_init(),
