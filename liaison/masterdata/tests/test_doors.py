@@ -147,3 +147,13 @@ def test_the_setup_pages_list_search_create_and_refuse_a_delete_in_use(
     for key in ("territories", "languages", "payment-terms", "post-codes"):
         assert web.get(f"/setup/codes/{key}/").status_code == 200
         assert web.get(f"/setup/codes/{key}/new/").status_code == 200
+
+
+def test_an_import_row_putting_a_privacy_blocked_salesperson_on_a_contact_is_refused() -> None:
+    Salesperson.objects.create(code="HID", privacy_blocked=True)
+    text = "name,salesperson_code\nOpen AS,JS\nHidden AS,hid\n"
+    result = csv_import("contact", io.StringIO(text))
+    assert [(e.row, e.field, e.message) for e in result.errors] == [
+        (2, "salesperson_code", "The salesperson is blocked due to privacy.")
+    ]
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Open AS"]
