@@ -9,6 +9,8 @@ from hypothesis import settings
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
+from liaison.masterdata.services import code_create
+from liaison.masterdata.tables import LANGUAGES, PAYMENT_TERMS, SALESPEOPLE, TERRITORIES
 from liaison.setup import setup_all
 
 # `make test` must give the same answer every run: the "ci" profile replays a fixed set of
@@ -22,6 +24,23 @@ settings.load_profile("fuzz" if os.environ.get("LIAISON_FUZZ") else "ci")
 def default_setup(db: None) -> None:
     """The ready-to-use default setup (series CONT/CUST/VEND/BANK, relations, templates)."""
     setup_all()
+    master_data()
+
+
+# The codes tests put on contacts and records: a code must name a row of its table.
+TEST_CODES = {
+    SALESPEOPLE: ("JS", "PS", "MK", "BUYER"),
+    TERRITORIES: ("NORTH", "SOUTH"),
+    LANGUAGES: ("NOR", "ENU"),
+    PAYMENT_TERMS: ("60 DAYS",),
+}
+
+
+def master_data() -> None:
+    """The salespeople, territories, languages and payment terms the tests use."""
+    for table, codes in TEST_CODES.items():
+        for code in codes:
+            code_create(table, data={"code": code})
 
 
 @pytest.fixture

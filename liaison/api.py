@@ -20,6 +20,7 @@ from liaison.core.errors import DomainError
 from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
 from liaison.interactions.api import router as interactions_router
+from liaison.masterdata.api import router as masterdata_router
 from liaison.purchases.api import router as vendors_router
 from liaison.relations.api import integration_router, setup_router
 from liaison.sales.api import router as customers_router
@@ -42,6 +43,11 @@ ADMIN_PATHS = (
     "/api/v1/interaction-template-setup",
     "/api/v1/company-information",
     "/api/v1/document-setup",
+    "/api/v1/salespeople",
+    "/api/v1/territories",
+    "/api/v1/languages",
+    "/api/v1/payment-terms",
+    "/api/v1/post-codes",
 )
 
 
@@ -264,6 +270,7 @@ api.add_router("", interactions_router)
 api.add_router("", documents_setup_router)
 api.add_router("", vatlog_router)
 api.add_router("", integration_router)
+api.add_router("", masterdata_router)
 
 
 class QueryParamsMiddleware:

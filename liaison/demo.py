@@ -3,6 +3,7 @@ accounts, some linked and some not. Built only through the services, determinist
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 from django.db import transaction
@@ -11,6 +12,9 @@ from liaison.accounts.services import user_create
 from liaison.banking.services import bank_account_create
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
+from liaison.masterdata.errors import CodeExists
+from liaison.masterdata.services import code_create
+from liaison.masterdata.tables import POST_CODES, SALESPEOPLE, TERRITORIES
 from liaison.purchases.services import vendor_create, vendor_create_from_contact
 from liaison.relations.models import MarketingSetup
 from liaison.sales.models import Customer
@@ -30,6 +34,9 @@ _COMPANIES = [
     ("Litware Systems", "SE", "Stockholm", "111 20", "+46 8 123 456 78"),
     ("Proseware Consulting", "DK", "Copenhagen", "1050", "+45 33 12 34 56"),
 ]
+_TERRITORIES = {"NORDIC": "Nordic countries", "EUROPE": "Rest of Europe", "NA": "North America"}
+_TERRITORY_OF = {"NO": "NORDIC", "SE": "NORDIC", "DK": "NORDIC", "US": "NA"}
+_SALESPEOPLE = [("JD", "Jane Doe"), ("OK", "Ola Karlsen")]
 _SUFFIXES = ["", " Nordic", " Logistics", " Retail", " Services"]
 _STREETS = ["Main Street", "Harbour Road", "King's Way", "Station Square", "Mill Lane"]
 _FIRST = ["Jane", "Ola", "Kari", "Lars", "Maria", "Pierre", "Anna", "Jon", "Eva", "Tom"]
@@ -56,10 +63,27 @@ def _company_data(rng: random.Random, index: int) -> dict[str, str]:
         "city": city,
         "post_code": post_code,
         "country_code": country,
+        "territory_code": _TERRITORY_OF.get(country, "EUROPE"),
         "phone_no": phone[:-2] + f"{index % 100:02d}",
         "email": f"info@{slug}.example.com",
         "home_page": f"https://www.{slug}.example.com",
     }
+
+
+def _codes_load() -> None:
+    """The codes the demo names (territories), salespeople to pick, and its post codes; a
+    code the database already has is kept."""
+    rows = [
+        *((TERRITORIES, {"code": c, "name": n}) for c, n in _TERRITORIES.items()),
+        *((SALESPEOPLE, {"code": c, "name": n}) for c, n in _SALESPEOPLE),
+        *(
+            (POST_CODES, {"code": post_code, "city": city, "country_code": country})
+            for _name, country, city, post_code, _phone in _COMPANIES
+        ),
+    ]
+    for table, data in rows:
+        with contextlib.suppress(CodeExists):
+            code_create(table, data=data)
 
 
 def demo_is_loadable() -> bool:
@@ -72,6 +96,7 @@ def demo_load(companies: int = 50) -> dict[str, int]:
     """Load the demo company; returns what it created."""
     rng = random.Random(2017)
     setup = MarketingSetup.objects.select_for_update().get(pk=1)
+    _codes_load()
     made = {"companies": 0, "persons": 0, "customers": 0, "vendors": 0, "bank accounts": 0}
     for i in range(companies):
         data = _company_data(rng, i)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "liaison.interactions",
     "liaison.documents",
     "liaison.vatlog",
+    "liaison.masterdata",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
-"""The whole default setup ``liaison init`` makes: linking (relations), interaction logging and
-documents. Idempotent."""
+"""The whole default setup ``liaison init`` makes: the payment terms its templates name, linking
+(relations), interaction logging and documents. Idempotent."""
 
 from __future__ import annotations
 
@@ -13,4 +13,8 @@ from liaison.relations.services import setup_init
 @transaction.atomic
 def setup_all() -> list[str]:
     """Returns what it created, for the command's message."""
-    return [*setup_init(), *interactions_setup_init(), *documents_setup_init()]
+    return [
+        *setup_init(),
+        *interactions_setup_init(),
+        *documents_setup_init(),
+    ]

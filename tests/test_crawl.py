@@ -37,6 +37,8 @@ from liaison.contacts.services import contact_create
 from liaison.documents.services import document_create
 from liaison.documents.sides import PURCHASE, SALES
 from liaison.interactions.services import email_send, interaction_log_manual
+from liaison.masterdata.services import code_create
+from liaison.masterdata.tables import POST_CODES, TABLES
 from liaison.purchases.services import vendor_create_from_contact
 from liaison.sales.services import customer_create_from_contact
 
@@ -170,7 +172,13 @@ def _data() -> dict[str, Any]:
     )
     email = email_send(contact=person, subject="Hello", body="A word.")
     job = job_create(kind="customer")
+    post_code = code_create(POST_CODES, data={"code": "0150", "city": "Oslo", "country_code": "NO"})
     return {
+        "salespeople": ["JS"],
+        "territories": ["NORTH"],
+        "languages": ["NOR"],
+        "payment-terms": ["60 DAYS"],
+        "post-codes": [str(post_code.pk)],
         "contacts": [company.number, person.number, lone.number],
         "customers": [customer.number],
         "vendors": [vendor.number],
@@ -237,7 +245,10 @@ def _ui_real(data: dict[str, Any], ns: str) -> Any:
             "kind_path": ["customers", "vendors", "bank-accounts"],
             "side": ["sales", "purchase"],
             "action": ["release", "reopen"],
+            "table": list(TABLES),
         }
+        if name == "key":
+            return list(data[chosen["table"]])
         if name == "kind_path" and ns == "audit":
             return ["contacts", *fixed["kind_path"]]
         return fixed[name] if name in fixed else list(data[name])
@@ -517,7 +528,7 @@ def _api_real(path: str, data: dict[str, Any]) -> Any:
     resource = path.split("/")[3]
 
     def real(name: str, chosen: dict[str, str]) -> list[str]:
-        if name in ("number", "code"):
+        if name in ("number", "code", "key"):
             found = _RESOURCE.get(resource, resource)
             return list(data[found] if isinstance(found, str) else found)
         return list(data[name])

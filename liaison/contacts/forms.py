@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 
 from liaison.contacts.models import Contact
 from liaison.contacts.services import EDITABLE
+from liaison.masterdata.forms import add_pickers
 
 CARD_FIELDS = [
     "type",
@@ -79,6 +80,7 @@ class ContactForm(forms.Form):
         self.order_fields(
             ["version", *CARD_FIELDS[:1], "company_number", "company_name", *CARD_FIELDS[1:]]
         )
+        add_pickers(self)
 
 
 def contact_initial(contact: Contact) -> dict[str, object]:

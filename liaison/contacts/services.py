@@ -40,6 +40,7 @@ from liaison.interactions.services import (
     entries_follow_company_change,
     entries_repoint,
 )
+from liaison.masterdata.services import codes_check_changed, post_code_fill
 from liaison.purchases.models import Vendor
 from liaison.relations.models import ContactBusinessRelation, MarketingSetup
 from liaison.relations.selectors import links_to_records, marketing_setup_get
@@ -362,6 +363,7 @@ def contact_create(
     company_number = company_number_typed(company_number, company_name) or ""
     refuse_unknown(data, EDITABLE)
     refuse_nulls(Contact, data)
+    data = post_code_fill(data, {})
     setup = marketing_setup_get()
     series = None
     if setup.contact_nos is not None or not number:
@@ -383,6 +385,7 @@ def contact_create(
         contact_company_change(contact, company_number, data, setup=setup)
     contact_insert_defaults(contact, setup, acting_salesperson_code())
     contact_derive(contact, data, {})
+    codes_check_changed(contact, {})
     full_clean_or_raise(contact)
     contact.save()
     vat_entries_log([(contact, "")])
@@ -411,6 +414,7 @@ def contact_update(
     company_number = company_number_typed(company_number, company_name)
     contact = row_for_update(Contact, contact.pk)
     before = snapshot(contact)
+    data = post_code_fill(data, before)
     if "type" in data:
         contact_type_change_check(contact, data["type"])
     move = None
@@ -419,6 +423,7 @@ def contact_update(
 
     def derive(obj: Any, prev: dict[str, Any]) -> None:
         contact_derive(obj, data, prev)
+        codes_check_changed(obj, prev)
 
     changed = model_update(
         contact,

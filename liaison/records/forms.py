@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from liaison.core.models import Party
+from liaison.masterdata.forms import add_pickers
 from liaison.records.kind import RecordKind
 from liaison.records.selectors import editable_fields
 
@@ -62,6 +63,7 @@ class RecordForm(forms.Form):
                 help_text="The linked company or one of its persons; a person of an unlinked "
                 "company links that company.",
             )
+        add_pickers(self)
 
     def clean(self) -> dict[str, Any]:
         """A blank amount (credit limit) is the field's default, 0, not a missing value."""

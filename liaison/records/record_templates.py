@@ -14,6 +14,7 @@ from liaison.core.models import NoSeries
 from liaison.core.normalise import CODE_FIELDS
 from liaison.core.update import full_clean_or_raise, label, model_update, refuse_nulls
 from liaison.documents.sides import PURCHASE, SALES
+from liaison.masterdata.services import codes_changed, codes_check
 from liaison.records.kinds import TEMPLATE_MODELS
 from liaison.relations.errors import TemplateInUse, TemplateIsSetupDefault
 from liaison.relations.models import MarketingSetup
@@ -60,7 +61,9 @@ def template_create(kind: str, *, code: str, data: dict[str, Any]) -> Any:
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(unknown)}.")
     refuse_nulls(model, {k: v for k, v in data.items() if k != "no_series"})
-    template = model(code=code.strip().upper(), **_resolve(data))
+    resolved = _resolve(data)
+    codes_check(codes_changed(resolved, {}))
+    template = model(code=code.strip().upper(), **resolved)
     full_clean_or_raise(template)
     template.save()
     return template
@@ -72,8 +75,10 @@ def template_update(
 ) -> Any:
     """Change a template; records created from it earlier keep their values."""
     template = type(template)._default_manager.select_for_update().get(pk=template.pk)
+    resolved = _resolve(data)
+    codes_check(codes_changed(resolved, {n: getattr(template, n, "") for n in resolved}))
     model_update(
-        template, _resolve(data), allowed=template_fields(kind), expected_version=expected_version
+        template, resolved, allowed=template_fields(kind), expected_version=expected_version
     )
     return template
 

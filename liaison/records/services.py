@@ -29,6 +29,7 @@ from liaison.core.update import (
     snapshot,
 )
 from liaison.documents.quotes import quotes_assign_record
+from liaison.masterdata.services import codes_check_changed, post_code_fill
 from liaison.records.kind import RecordKind
 from liaison.records.kinds import record_kind
 from liaison.records.selectors import editable_fields, record_series_for
@@ -126,10 +127,11 @@ def record_user_salesperson(
 def _insert(kind: RecordKind[P], data: dict[str, Any], number: str) -> P:
     _check_fields(kind.key, data)
     refuse_nulls(kind.model, data)
-    record = kind.model(**data)
+    record = kind.model(**post_code_fill(data, {}))
     _number(kind, record, number, None)
     record_user_salesperson(kind, [record], acting_salesperson_code())
     normalise_party(record, {})
+    codes_check_changed(record, {})
     full_clean_or_raise(record)
     record.save()
     return record
@@ -240,11 +242,17 @@ def record_update(
         data.update(_primary_contact(kind, record, primary_contact_number))
         allowed |= {"primary_contact", "contact"}
     before = snapshot(record)
+    data = post_code_fill(data, before)
+
+    def derive(obj: Any, prev: dict[str, Any]) -> None:
+        normalise_party(obj, prev)
+        codes_check_changed(obj, prev)
+
     changed = model_update(
         record,
         data,
         allowed=allowed,
-        derive=normalise_party,
+        derive=derive,
         expected_version=expected_version,
         before=before,
     )

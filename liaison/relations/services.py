@@ -20,6 +20,7 @@ from liaison.core.models import NoSeries, NoSeriesLine, Party
 from liaison.core.reads import row_for_update
 from liaison.core.update import full_clean_or_raise, label, model_update
 from liaison.documents.quotes import quotes_assign_record
+from liaison.masterdata.services import masterdata_setup_init
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
 from liaison.records.selectors import record_get
 from liaison.records.services import existing_relationship_check, privacy_check
@@ -404,6 +405,7 @@ def setup_init() -> list[str]:
         relations[code] = relation
         if made:
             created.append(f"business relation {code}")
+    created += masterdata_setup_init()  # the payment terms the templates below name
     company, made_c = CustomerTemplate.objects.get_or_create(
         code="CUST-COMPANY",
         defaults={

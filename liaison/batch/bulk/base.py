@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from liaison.core.numbering import numbers_draw
 from liaison.core.update import errors_of_changed, null_problems, snapshot
+from liaison.masterdata.services import codes_changed, codes_unknown, post_code_fills
 from liaison.relations.sync import SyncReport
 
 STAMP = ("modified_at", "version")
@@ -149,6 +150,35 @@ def unique(items: Sequence[Item], report: BulkReport) -> list[Item]:
         seen.add(item.number)
         result.append(item)
     return result
+
+
+def master_data_rules(
+    items: Sequence[Item],
+    stored: Mapping[str, Mapping[str, Any]],
+    report: BulkReport,
+    *,
+    contact: bool,
+) -> list[Item]:
+    """The single services' master data rules for a chunk, in sets: the post code lookup
+    fills blank places (``post_code_fills``), then a code that names no row, or (for a
+    contact) a privacy-blocked salesperson, refuses its item (``codes_unknown``). ``stored``
+    holds the stored values of the items' existing rows by number; only changed codes are
+    checked, as in ``model_update``. Two queries for the post codes, one per code table."""
+    befores = [stored.get(i.number, {}) for i in items]
+    fills = post_code_fills([(i.data, b) for i, b in zip(items, befores, strict=True)])
+    items = [
+        replace(i, data={**i.data, **f}) if f else i for i, f in zip(items, fills, strict=True)
+    ]
+    found = codes_unknown(
+        [codes_changed(i.data, b) for i, b in zip(items, befores, strict=True)], contact=contact
+    )
+    kept = []
+    for item, problems in zip(items, found, strict=True):
+        if problems:
+            report.refuse(item.key, [(p.field, p.message) for p in problems])
+        else:
+            kept.append(item)
+    return kept
 
 
 def changed_columns(obj: models.Model, before: dict[str, Any]) -> list[str]:

@@ -19,6 +19,7 @@ from liaison.batch.bulk.base import (
     Problem,
     changed_columns,
     draw,
+    master_data_rules,
     nulls,
     require_transaction,
     restore,
@@ -96,6 +97,8 @@ def contacts_upsert_chunk(items: Sequence[Item], *, create: bool = True) -> Bulk
     # Every stored contact the chunk writes or reads, locked at once in pk order (the
     # engine's order), so inserting persons later takes no lock out of order.
     known = {c.number: c for c in rows_where(Contact, "number", numbers | referenced, lock=True)}
+    stored = {n: snapshot(c) for n, c in known.items() if n in numbers}
+    items = master_data_rules(items, stored, report, contact=True)
     new = [i for i in items if i.number not in known]
     trail = Trail()
     if create:

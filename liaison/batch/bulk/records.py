@@ -19,6 +19,7 @@ from liaison.batch.bulk.base import (
     Problem,
     changed_columns,
     draw,
+    master_data_rules,
     nulls,
     require_transaction,
     stamp,
@@ -35,6 +36,7 @@ from liaison.core.reads import rows_where
 from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import Builder, insert_rows, write_columns
 from liaison.records.kinds import record_kind
+from liaison.masterdata.services import MASTER_DATA_FIELDS
 from liaison.records.selectors import editable_fields, record_series_for
 from liaison.records.services import record_user_salesperson
 from liaison.relations.fieldmaps import FIELD_MAPS
@@ -54,8 +56,15 @@ def records_upsert_chunk(kind: str, items: Sequence[Item]) -> BulkReport:
     report = BulkReport()
     items = unique(items, report)
     numbers = {i.number for i in items if i.number}
-    stored = model._default_manager.filter(number__in=numbers).values_list("number", "pk")
-    pks: dict[str, int] = dict(stored)
+    columns = {f.name for f in model._meta.concrete_fields} & MASTER_DATA_FIELDS
+    stored = {
+        row["number"]: row
+        for row in model._default_manager.filter(number__in=numbers).values(
+            "number", "pk", *sorted(columns)
+        )
+    }
+    pks: dict[str, int] = {n: row["pk"] for n, row in stored.items()}
+    items = master_data_rules(items, stored, report, contact=False)
     trail = Trail()
     _records_update(kind, [i for i in items if i.number in pks], list(pks.values()), report, trail)
     _records_create(kind, [i for i in items if i.number not in pks], report, trail)
