@@ -15,6 +15,7 @@ from liaison.accounts.roles import EDITOR, ROLES, VIEWER, remember_roles
 from liaison.core.errors import NotFound
 from liaison.core.reads import rows_where
 from liaison.core.update import full_clean_or_raise
+from liaison.masterdata.services import codes_check
 
 
 def _hash(key: str) -> str:
@@ -139,5 +140,8 @@ def user_salesperson_set(*, username: str, salesperson_code: str) -> UserProfile
     profile = profile or UserProfile(user=user)
     profile.salesperson_code = salesperson_code.strip().upper()
     full_clean_or_raise(profile, ["salesperson_code"])
+    # The code goes onto the contacts the user makes: it must exist and not be blocked due
+    # to privacy (E-41).
+    codes_check({"salesperson_code": profile.salesperson_code}, contact=True)
     profile.save()
     return profile

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from liaison.accounts.models import UserProfile
 from liaison.banking.models import BankAccount
 from liaison.contacts.models import Contact
 from liaison.core.errors import DomainError, NotFound, ValidationFailed
@@ -47,11 +48,15 @@ USERS: tuple[type[models.Model], ...] = (
     CustomerTemplate,
     VendorTemplate,
     MarketingSetup,
+    UserProfile,
     SalesHeader,
     PurchaseHeader,
 )
 # The stored columns the master data rules read: the code fields and the place.
 MASTER_DATA_FIELDS = frozenset({*CODE_TABLES, "post_code", "city", "county", "country_code"})
+# E-41 guards the codes that put a salesperson on a contact: its own, and those that fill a
+# new contact's (the setup default, the user's own salesperson, R-B5).
+PRIVACY_CHECKED = frozenset({"salesperson_code", "default_salesperson_code"})
 UNKNOWN_CODE = "unknown_code"
 SALESPERSON_PRIVACY_BLOCKED = "salesperson_privacy_blocked"
 
@@ -117,7 +122,7 @@ def _code_problem(
             "code": code,
         }
         return CodeProblem(name, UNKNOWN_CODE, message)
-    if contact and known[code] and name == "salesperson_code":
+    if contact and known[code] and name in PRIVACY_CHECKED:
         message = _("The salesperson is blocked due to privacy.")
         return CodeProblem(name, SALESPERSON_PRIVACY_BLOCKED, message)
     return None

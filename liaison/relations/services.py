@@ -20,7 +20,7 @@ from liaison.core.models import NoSeries, NoSeriesLine, Party
 from liaison.core.reads import row_for_update
 from liaison.core.update import full_clean_or_raise, label, model_update
 from liaison.documents.quotes import quotes_assign_record
-from liaison.masterdata.services import masterdata_setup_init
+from liaison.masterdata.services import codes_check, masterdata_setup_init
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
 from liaison.records.selectors import record_get
 from liaison.records.services import existing_relationship_check, privacy_check
@@ -281,6 +281,10 @@ def marketing_setup_update(*, data: dict[str, Any]) -> MarketingSetup:
     _refuse_relation_codes_in_use(setup, merged)
     allowed = {f.name for f in MarketingSetup._meta.concrete_fields} - {"id", "version"}
     model_update(setup, values, allowed=allowed)
+    # After the field checks (a too-long code says so), inside the transaction: the defaults
+    # fill new contacts, so each names an existing code and the salesperson is not blocked
+    # due to privacy (E-41), or every new contact would be refused.
+    codes_check({k: v for k, v in values.items() if k in DEFAULT_CODES}, contact=True)
     return setup
 
 

@@ -10,6 +10,15 @@ from liaison.accounts.models import UserProfile
 from liaison.accounts.services import user_create, user_salesperson_set
 from liaison.cli import main
 from liaison.core.errors import NotFound, ValidationFailed
+from liaison.masterdata.services import code_create
+from liaison.masterdata.tables import SALESPEOPLE
+
+
+@pytest.fixture(autouse=True)
+def _codes_named_here(default_setup: None) -> None:
+    """The master data codes these tests name (each must exist, issue #17)."""
+    for code in ("ANA",):
+        code_create(SALESPEOPLE, data={"code": code})
 
 
 def _code(username: str) -> str | None:

@@ -35,8 +35,8 @@ from liaison.core.numbering import number_manual_check
 from liaison.core.reads import rows_where
 from liaison.core.update import refuse_unknown, snapshot
 from liaison.core.writes import Builder, insert_rows, write_columns
-from liaison.records.kinds import record_kind
 from liaison.masterdata.services import MASTER_DATA_FIELDS
+from liaison.records.kinds import record_kind
 from liaison.records.selectors import editable_fields, record_series_for
 from liaison.records.services import record_user_salesperson
 from liaison.relations.fieldmaps import FIELD_MAPS

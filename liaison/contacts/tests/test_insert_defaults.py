@@ -17,10 +17,24 @@ from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
 from liaison.core.errors import ValidationFailed
+from liaison.masterdata.services import code_create
+from liaison.masterdata.tables import LANGUAGES, SALESPEOPLE, TERRITORIES
 from liaison.relations.models import MarketingSetup
 from liaison.relations.services import marketing_setup_update
 from liaison.sales.services import customer_create
 from tests.api_client import ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _codes_named_here(default_setup: None) -> None:
+    """The master data codes these tests name (each must exist, issue #17)."""
+    for code in ("SP-SETUP", "GIVEN", "ANA", "OTHER"):
+        code_create(SALESPEOPLE, data={"code": code})
+    for code in ("WEST",):
+        code_create(TERRITORIES, data={"code": code})
+    for code in ("NOB",):
+        code_create(LANGUAGES, data={"code": code})
+
 
 DEFAULTS = {
     "default_salesperson_code": "sp-setup",

@@ -17,12 +17,21 @@ from liaison.banking.services import bank_account_create
 from liaison.batch.imports.pipeline import csv_import
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create
+from liaison.masterdata.services import code_create
+from liaison.masterdata.tables import SALESPEOPLE
 from liaison.purchases.models import Vendor, VendorTemplate
 from liaison.purchases.services import vendor_create, vendor_create_from_contact
 from liaison.relations.services import marketing_setup_update
 from liaison.sales.models import Customer, CustomerTemplate
 from liaison.sales.services import customer_create, customer_create_from_contact
 from tests.api_client import ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _codes_named_here(default_setup: None) -> None:
+    """The master data codes these tests name (each must exist, issue #17)."""
+    for code in ("ANA", "GIVEN", "TPL", "SETUP"):
+        code_create(SALESPEOPLE, data={"code": code})
 
 
 @pytest.fixture
