@@ -17,7 +17,9 @@ class BankAccount(Party):
         "contact", max_length=100, blank=True, help_text="Free text; never synchronised."
     )
     our_contact_code = models.CharField(max_length=20, blank=True)
-    format_region = models.CharField(max_length=80, blank=True)
+    format_region = models.CharField(
+        max_length=80, blank=True, validators=[fields.validate_format_region]
+    )
     bank_account_no = models.CharField("bank account no.", max_length=30, blank=True)
     bank_branch_no = models.CharField("bank branch no.", max_length=20, blank=True)
     iban = models.CharField("IBAN", max_length=50, blank=True, validators=[fields.validate_iban])

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from liaison.core import fields
 from liaison.core.models import Party
 
 
@@ -57,7 +58,9 @@ class Contact(Party):
     extension_no = models.CharField("extension no.", max_length=30, blank=True)
     pager = models.CharField(max_length=30, blank=True)
     salesperson_code = models.CharField(max_length=20, blank=True)
-    format_region = models.CharField(max_length=80, blank=True)
+    format_region = models.CharField(
+        max_length=80, blank=True, validators=[fields.validate_format_region]
+    )
     registration_number = models.CharField(max_length=50, blank=True)
     vat_registration_no = models.CharField("VAT registration no.", max_length=20, blank=True)
     search_email = models.CharField("search e-mail", max_length=80, blank=True, editable=False)

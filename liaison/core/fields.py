@@ -12,6 +12,7 @@ from functools import lru_cache
 import email_validator
 import phonenumbers
 import pycountry
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
 from email_validator import EmailNotValidError, validate_email
 from schwifty import BIC, IBAN
@@ -137,6 +138,20 @@ def validate_country(value: str) -> None:
             f'"{value}" is not an ISO country code: use two letters such as NO, DE or US.',
             code="country_unknown",
         )
+
+
+def validate_format_region(value: str) -> None:
+    """A format region (BC's "Format Region", how dates and numbers print for the record): a
+    locale Babel's CLDR data knows, written with a hyphen as BC does (en-US, fr-CA, nb-NO)."""
+    if not value:
+        return
+    try:
+        Locale.parse(value, sep="-")
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValidationError(
+            f'"{value}" is not a known format region: use a locale such as en-US, fr-CA or nb-NO.',
+            code="format_region_unknown",
+        ) from exc
 
 
 def validate_currency(value: str) -> None:

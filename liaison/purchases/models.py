@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 
 from liaison.contacts.models import Contact, ContactType
+from liaison.core import fields
 from liaison.core.models import NoSeries, Party
 from liaison.sales.models import InvoicingFields
 
@@ -47,7 +48,9 @@ class Vendor(Party, InvoicingFields):
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     purchaser_code = models.CharField(max_length=20, blank=True)
-    format_region = models.CharField(max_length=80, blank=True)
+    format_region = models.CharField(
+        max_length=80, blank=True, validators=[fields.validate_format_region]
+    )
     registration_number = models.CharField(max_length=50, blank=True)
     vat_registration_no = models.CharField("VAT registration no.", max_length=20, blank=True)
     privacy_blocked = models.BooleanField(default=False)

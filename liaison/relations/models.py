@@ -154,7 +154,9 @@ class MarketingSetup(models.Model):
         validators=[fields.validate_country],  # as a contact's, so a default is never refused
     )
     default_language_code = models.CharField(max_length=10, blank=True)
-    default_format_region = models.CharField(max_length=80, blank=True)
+    default_format_region = models.CharField(
+        max_length=80, blank=True, validators=[fields.validate_format_region]
+    )
     default_correspondence_type = models.CharField(
         max_length=10, choices=CorrespondenceType.choices, blank=True, default=""
     )

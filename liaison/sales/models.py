@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from liaison.contacts.models import Contact, ContactType
+from liaison.core import fields
 from liaison.core.models import NoSeries, Party
 
 
@@ -69,7 +70,9 @@ class Customer(Party, InvoicingFields):
         max_length=10, choices=ContactType.choices, default=ContactType.COMPANY
     )
     salesperson_code = models.CharField(max_length=20, blank=True)
-    format_region = models.CharField(max_length=80, blank=True)
+    format_region = models.CharField(
+        max_length=80, blank=True, validators=[fields.validate_format_region]
+    )
     registration_number = models.CharField(max_length=50, blank=True)
     vat_registration_no = models.CharField("VAT registration no.", max_length=20, blank=True)
     privacy_blocked = models.BooleanField(default=False)
