@@ -11,7 +11,8 @@ from liaison.core.errors import NotFound
 from liaison.core.update import label
 from liaison.masterdata.tables import CODE_TABLES, POST_CODES, Table
 
-PICKER_LIMIT = 500
+# A picker offers this many codes; typing narrows them (``code_options``' text) on the server.
+PICKER_LIMIT = 50
 
 
 def code_list(table: Table, q: str = "") -> QuerySet[Any]:
@@ -38,9 +39,24 @@ def code_get(table: Table, key: str) -> Any:
     return found
 
 
-def code_options(field: str) -> list[tuple[str, str]]:
-    """(code, label) pairs a picker of a code field (or of ``post_code``) offers."""
+def code_options(field: str, text: str = "") -> list[tuple[str, str]]:
+    """(code, label) pairs a picker of a code field (or of ``post_code``) offers: the first
+    codes, or those whose code starts with ``text`` or whose name (a post code's city)
+    holds it, codes first."""
     table = POST_CODES if field == "post_code" else CODE_TABLES[field]
     second = table.fields[1]
-    rows = table.model._default_manager.values_list("code", second)[:PICKER_LIMIT]
-    return [(code, str(text)) for code, text in rows]
+    rows = table.model._default_manager.all()
+    typed = text.strip()
+    if typed:
+        rows = rows.filter(
+            Q(code__istartswith=typed) | Q(**{f"{second}__icontains": typed})
+        ).order_by("code")
+    found = rows.values_list("code", second)[:PICKER_LIMIT]
+    return [(code, str(label_text)) for code, label_text in found]
+
+
+def picker_field(field: str) -> str:
+    """The code field a picker's options are asked for, or E-10 for any other name."""
+    if field != "post_code" and field not in CODE_TABLES:
+        raise NotFound(f"{field} has no picker.")
+    return field

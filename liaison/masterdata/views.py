@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST
 from liaison.accounts.roles import ADMIN
 from liaison.core.errors import DomainError
 from liaison.masterdata.forms import CodeForm
-from liaison.masterdata.selectors import code_get, code_list
-from liaison.masterdata.services import code_create, code_delete, code_update
+from liaison.masterdata.selectors import code_get, code_list, code_options, picker_field
+from liaison.masterdata.services import code_create, code_delete, code_update, post_code_fills
 from liaison.masterdata.tables import TABLES, Table
 from liaison.webutils import errors_onto_form, role_required
 
@@ -30,6 +31,33 @@ def _table(key: str) -> Table:
 
 def _key(table: Table, row: Any) -> str:
     return str(row.pk) if table.key == "post-codes" else str(row.code)
+
+
+@login_required
+def code_options_view(request: HttpRequest, field: str) -> HttpResponse:
+    """A picker's options for what is typed in it (htmx replaces its datalist's options)."""
+    try:
+        picked = picker_field(field)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    text = request.GET.get(picked, "") or request.GET.get("q", "")
+    options = code_options(picked, text)
+    return render(request, "masterdata/_code_options.html", {"options": options})
+
+
+_PLACE = ("post_code", "city", "county", "country_code")
+
+
+@login_required
+def post_code_fill_view(request: HttpRequest) -> HttpResponse:
+    """BC's post code lookup on a card: the values ``post_code_fills`` adds to the typed
+    place, sent as an htmx event (``liaison:fill``) that app.js writes into the blank fields."""
+    typed = {name: request.GET.get(name, "") for name in _PLACE}
+    [fills] = post_code_fills([(typed, {})])
+    response = HttpResponse(status=204)
+    if fills:
+        response["HX-Trigger"] = json.dumps({"liaison:fill": fills})
+    return response
 
 
 @login_required

@@ -4,6 +4,7 @@ import (a row error) and the bulk edit; the master data's own API and pages."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -157,3 +158,38 @@ def test_an_import_row_putting_a_privacy_blocked_salesperson_on_a_contact_is_ref
         (2, "salesperson_code", "The salesperson is blocked due to privacy.")
     ]
     assert list(Contact.objects.values_list("name", flat=True)) == ["Open AS"]
+
+
+def test_a_picker_offers_the_codes_whose_code_or_name_match_what_is_typed(web: Client) -> None:
+    from liaison.masterdata.services import code_create
+    from liaison.masterdata.tables import SALESPEOPLE
+
+    code_create(SALESPEOPLE, data={"code": "ZED", "name": "Zoe Edwards"})
+    by_code = web.get("/setup/codes/options/salesperson_code/?salesperson_code=z")
+    by_name = web.get("/setup/codes/options/salesperson_code/?salesperson_code=edwa")
+    for response in (by_code, by_name):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert '<option value="ZED">Zoe Edwards</option>' in body
+        assert 'value="JS"' not in body
+
+
+def test_a_picker_for_a_field_that_has_none_is_not_found(web: Client) -> None:
+    assert web.get("/setup/codes/options/name/?name=x").status_code == 404
+
+
+def test_leaving_a_post_code_on_a_card_sends_the_city_to_fill(web: Client) -> None:
+    from liaison.masterdata.services import code_create
+    from liaison.masterdata.tables import POST_CODES
+
+    code_create(POST_CODES, data={"code": "0150", "city": "Oslo", "country_code": "NO"})
+    filled = web.get("/setup/codes/post-code-fill/?post_code=0150&city=&country_code=")
+    assert filled.status_code == 204
+    assert json.loads(filled["HX-Trigger"]) == {
+        "liaison:fill": {"city": "Oslo", "country_code": "NO"}
+    }
+    by_city = web.get("/setup/codes/post-code-fill/?post_code=&city=oslo")
+    assert json.loads(by_city["HX-Trigger"])["liaison:fill"]["post_code"] == "0150"
+    nothing = web.get("/setup/codes/post-code-fill/?post_code=9999&city=")
+    assert nothing.status_code == 204
+    assert "HX-Trigger" not in nothing

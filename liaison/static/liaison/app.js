@@ -17,3 +17,15 @@ document.addEventListener("keydown", function (event) {
     links[index].focus();
   }
 });
+
+// BC's post code lookup on a card: the server answers a changed post code or city with the
+// place values to add (masterdata post_code_fill_view); they go into the fields left blank.
+document.body.addEventListener("liaison:fill", function (event) {
+  var form = event.target && event.target.closest ? event.target.closest("form") : null;
+  var fields = ["post_code", "city", "county", "country_code"];
+  fields.forEach(function (name) {
+    var value = event.detail ? event.detail[name] : undefined;
+    var input = form ? form.elements[name] : document.querySelector("[name='" + name + "']");
+    if (typeof value === "string" && input && !input.value) { input.value = value; }
+  });
+});
