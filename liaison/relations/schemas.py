@@ -262,15 +262,11 @@ class RepairOut(Schema):
     summaries_fixed: int
 
 
-class ContactInformationOut(Schema):
-    """R-P2: a contact a customer, vendor or bank account is related to."""
+class _ContactRow(Schema):
+    """A row about a contact: its number and name under the integration views' names."""
 
     contact_number: str
     contact_name: str
-    contact_type: str
-    related_type: str
-    related_number: str
-    relation: str = Field(..., description="linked_contact or person_of_company")
 
     @staticmethod
     def resolve_contact_number(obj: Any) -> str:
@@ -279,6 +275,15 @@ class ContactInformationOut(Schema):
     @staticmethod
     def resolve_contact_name(obj: Any) -> str:
         return str(obj.name)
+
+
+class ContactInformationOut(_ContactRow):
+    """R-P2: a contact a customer, vendor or bank account is related to."""
+
+    contact_type: str
+    related_type: str
+    related_number: str
+    relation: str = Field(..., description="linked_contact or person_of_company")
 
     @staticmethod
     def resolve_contact_type(obj: Any) -> str:
@@ -295,24 +300,14 @@ class ContactInformationFilters(Schema):
     related_number: str | None = Field(None, max_length=20)
 
 
-class CustomerContactOut(Schema):
+class CustomerContactOut(_ContactRow):
     """R-P3: a person of a customer, with that customer."""
 
-    contact_number: str
-    contact_name: str
     company_number: str
     customer_number: str
     customer_name: str
     email: str
     phone_no: str
-
-    @staticmethod
-    def resolve_contact_number(obj: Any) -> str:
-        return str(obj.number)
-
-    @staticmethod
-    def resolve_contact_name(obj: Any) -> str:
-        return str(obj.name)
 
     @staticmethod
     def resolve_company_number(obj: Any) -> str:
