@@ -88,9 +88,8 @@ class _KindPages:
         """The card: its own fields, the "Contact" box (open, or create / link) and the latest
         changes (its audit trail)."""
         record = record_get(self.kind, number)
-        fields = [
-            (name.replace("_", " "), getattr(record, name)) for name in record_fields(self.kind)
-        ]
+        labels = {f.name: f.verbose_name for f in self.kind.model._meta.concrete_fields}
+        fields = [(labels[name], getattr(record, name)) for name in record_fields(self.kind)]
         entries, more = page_before(audit_for_record(record))
         return render(
             request,
