@@ -246,6 +246,7 @@ def _ui_real(data: dict[str, Any], ns: str) -> Any:
             "side": ["sales", "purchase"],
             "action": ["release", "reopen"],
             "table": list(TABLES),
+            "field": ["salesperson_code", "territory_code", "post_code"],  # code pickers
         }
         if name == "key":
             return list(data[chosen["table"]])
