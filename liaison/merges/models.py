@@ -52,3 +52,17 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_number} -> {self.survivor_number}"
+
+    def _name(self, pk: int) -> str:
+        row = self.before.get("contacts.contact", {}).get(str(pk), {})
+        return str(row.get("name", ""))
+
+    @property
+    def survivor_name(self) -> str:
+        """The surviving contact's name before the merge."""
+        return self._name(self.survivor_pk)
+
+    @property
+    def merged_name(self) -> str:
+        """The merged contact's name."""
+        return self._name(self.merged_pk)

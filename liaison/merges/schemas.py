@@ -26,6 +26,7 @@ class MergeIn(StrictIn):
 
 class FieldChoiceOut(Schema):
     field: str
+    label: str
     survivor: Any
     merged: Any
     conflict: bool

@@ -112,9 +112,11 @@ def _rows(
         winner = choices.get(key) or (
             "merged" if _blank(ours) and not _blank(theirs) else "survivor"
         )
+        label = str(type(survivor)._meta.get_field(name).verbose_name)
         rows.append(
             {
                 "field": key,
+                "label": label[:1].upper() + label[1:],
                 "survivor": ours,
                 "merged": theirs,
                 "conflict": conflict,
