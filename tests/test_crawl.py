@@ -37,9 +37,9 @@ from liaison.contacts.services import contact_create
 from liaison.documents.services import document_create
 from liaison.documents.sides import PURCHASE, SALES
 from liaison.interactions.services import email_send, interaction_log_manual
-from liaison.merges.services import contact_merge
 from liaison.masterdata.services import code_create
 from liaison.masterdata.tables import POST_CODES, TABLES
+from liaison.merges.services import contact_merge
 from liaison.purchases.services import vendor_create_from_contact
 from liaison.sales.services import customer_create_from_contact
 
