@@ -7,19 +7,23 @@ from typing import Any
 import pytest
 
 from liaison.audit.models import AuditEntry
+from liaison.banking.services import bank_account_create_from_contact
 from liaison.contacts.models import Contact
 from liaison.contacts.services import contact_create, contact_update
+from liaison.core.errors import StaleVersion, ValidationFailed
 from liaison.core.update import snapshot
 from liaison.documents.models import SalesHeader
 from liaison.interactions.models import InteractionLogEntry
 from liaison.merges.errors import (
     MergeAcrossTypes,
+    MergeBothBankAccounts,
     MergeChangedSince,
     MergeSameContact,
     MergeUndoRefused,
 )
 from liaison.merges.models import Merge
 from liaison.merges.services import contact_merge, merge_undo
+from liaison.relations.errors import ContactPrivacyBlocked
 from liaison.relations.models import ContactBusinessRelation
 from liaison.sales.models import Customer
 from liaison.sales.services import customer_create_from_contact
@@ -157,3 +161,41 @@ def test_undo_twice_is_refused() -> None:
     merge_undo(merge=merge)
     with pytest.raises(MergeUndoRefused):
         merge_undo(merge=merge)
+
+
+def test_both_have_a_bank_account_is_refused_and_changes_nothing() -> None:
+    a, b = _pair_with_history()
+    bank_account_create_from_contact(contact=a)
+    bank_account_create_from_contact(contact=b)
+    before = _state()
+    with pytest.raises(MergeBothBankAccounts):
+        contact_merge(survivor=a, merged=b)
+    assert _state() == before
+
+
+def test_records_do_not_move_to_a_privacy_blocked_survivor() -> None:
+    a, b = _pair_with_history()
+    customer_create_from_contact(contact=b)
+    a, _r = contact_update(contact=a, data={"privacy_blocked": True})
+    before = _state()
+    with pytest.raises(ContactPrivacyBlocked):
+        contact_merge(survivor=a, merged=b)
+    assert _state() == before
+    assert not Merge.objects.exists()
+
+
+def test_unknown_choices_are_refused_and_change_nothing() -> None:
+    a, b = _pair_with_history()
+    before = _state()
+    with pytest.raises(ValidationFailed) as refused:
+        contact_merge(survivor=a, merged=b, choices={"colour": "merged", "city": "theirs"})
+    assert set(refused.value.fields) == {"colour", "city"}
+    assert _state() == before
+
+
+def test_a_stale_version_is_refused_and_changes_nothing() -> None:
+    a, b = _pair_with_history()
+    before = _state()
+    with pytest.raises(StaleVersion):
+        contact_merge(survivor=a, merged=b, merged_version=b.version + 1)
+    assert _state() == before
