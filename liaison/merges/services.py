@@ -39,6 +39,7 @@ from liaison.merges.rows import (
     Moves,
     changes_since,
     label_of,
+    model_of,
     repoint_back,
     restore,
     snapshots,
@@ -160,7 +161,7 @@ def _before(
         ContactBusinessRelation, links.values_list("pk", flat=True)
     )
     for table, pks in _documents(contact_pks, [ours, theirs]).items():
-        before[table] = snapshots(ContactBusinessRelation._meta.apps.get_model(table), pks)
+        before[table] = snapshots(model_of(table), pks)
     return before
 
 
@@ -255,13 +256,11 @@ def _record(
     """The merge record: the versions its written rows hold now, for the undo's check."""
     after_versions: dict[str, dict[str, int]] = {}
     for table, rows in before.items():
-        found = versions(
-            ContactBusinessRelation._meta.apps.get_model(table), [int(p) for p in rows]
-        )
+        found = versions(model_of(table), [int(p) for p in rows])
         if found:
             after_versions[table] = found
     for row in moves.rows:
-        model = ContactBusinessRelation._meta.apps.get_model(row["table"])
+        model = model_of(row["table"])
         found = versions(model, [row["pk"]])
         if found:
             after_versions.setdefault(row["table"], {}).update(found)
