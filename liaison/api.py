@@ -1,5 +1,6 @@
 """The REST API (django-ninja) under /api/v1/: authentication and errors as problem details."""
 
+import re
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -21,6 +22,7 @@ from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
 from liaison.interactions.api import router as interactions_router
 from liaison.masterdata.api import router as masterdata_router
+from liaison.merges.api import router as merges_router
 from liaison.purchases.api import router as vendors_router
 from liaison.relations.api import integration_router, setup_router
 from liaison.sales.api import router as customers_router
@@ -50,12 +52,22 @@ ADMIN_PATHS = (
     "/api/v1/post-codes",
 )
 
+# Actions on one record that only admins may take: undoing a merge.
+ADMIN_ACTIONS = (re.compile(r"^/api/v1/merges/[^/]+/undo$"),)
+
 
 def needed_role(request: HttpRequest) -> str:
     """Reading needs a viewer, changing records an editor, changing the setup an admin."""
     if request.method in SAFE_METHODS:
         return VIEWER
-    return ADMIN if request.path.startswith(ADMIN_PATHS) else EDITOR
+    if request.path.startswith(ADMIN_PATHS) or _admin_action(request.path):
+        return ADMIN
+    return EDITOR
+
+
+def _admin_action(path: str) -> bool:
+    """Actions on a record that only admins may take (``ADMIN_ACTIONS``)."""
+    return any(pattern.match(path) for pattern in ADMIN_ACTIONS)
 
 
 def check_role(request: HttpRequest, role: str | None) -> None:
@@ -271,6 +283,7 @@ api.add_router("", documents_setup_router)
 api.add_router("", vatlog_router)
 api.add_router("", integration_router)
 api.add_router("", masterdata_router)
+api.add_router("", merges_router)
 
 
 class QueryParamsMiddleware:

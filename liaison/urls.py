@@ -29,6 +29,7 @@ urlpatterns = [
     path("history/", include("liaison.audit.urls")),
     path("documents/", include("liaison.documents.urls")),
     path("interactions/", include("liaison.interactions.urls")),
+    path("merges/", include("liaison.merges.urls")),
     path("", include("liaison.batch.urls")),
     # One ``records`` namespace for the three kinds' pages, so a template reverses
     # ``records:detail`` with the kind's path; each kind's app lists its own URLs.

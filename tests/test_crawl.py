@@ -39,6 +39,7 @@ from liaison.documents.sides import PURCHASE, SALES
 from liaison.interactions.services import email_send, interaction_log_manual
 from liaison.masterdata.services import code_create
 from liaison.masterdata.tables import POST_CODES, TABLES
+from liaison.merges.services import contact_merge
 from liaison.purchases.services import vendor_create_from_contact
 from liaison.sales.services import customer_create_from_contact
 
@@ -173,6 +174,9 @@ def _data() -> dict[str, Any]:
     email = email_send(contact=person, subject="Hello", body="A word.")
     job = job_create(kind="customer")
     post_code = code_create(POST_CODES, data={"code": "0150", "city": "Oslo", "country_code": "NO"})
+    twin = contact_create(data={"name": "Contoso"})
+    _, merge = contact_merge(survivor=twin, merged=contact_create(data={"name": "CONTOSO"}))
+    assert merge is not None
     return {
         "salespeople": ["JS"],
         "territories": ["NORTH"],
@@ -189,6 +193,7 @@ def _data() -> dict[str, Any]:
         "entry_id": [str(entry.pk)],
         "email_id": [str(email.pk)],
         "job_id": [str(job.pk)],
+        "merge_id": [str(merge.pk)],
     }
 
 

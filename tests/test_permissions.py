@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from liaison.accounts.services import user_create
-from liaison.api import ADMIN_PATHS
+from liaison.api import ADMIN_ACTIONS, ADMIN_PATHS
 from tests.api_client import ApiClient
 
 ROLES = ("viewer", "editor", "admin")
@@ -32,7 +32,8 @@ def _operations() -> list[tuple[str, str]]:
 def _needed(method: str, path: str) -> str:
     if method in SAFE:
         return "viewer"
-    return "admin" if path.startswith(ADMIN_PATHS) else "editor"
+    admin = path.startswith(ADMIN_PATHS) or any(p.match(path) for p in ADMIN_ACTIONS)
+    return "admin" if admin else "editor"
 
 
 def _call(client: Client, method: str, path: str, headers: dict[str, str]) -> int:

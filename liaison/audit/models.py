@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     LINK = "link", "Linked"
     UNLINK = "unlink", "Unlinked"
     RENAME = "rename", "Renumbered"
+    MERGE = "merge", "Merged"
+    UNMERGE = "unmerge", "Merge undone"
 
 
 class Entity(models.TextChoices):

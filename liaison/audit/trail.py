@@ -247,6 +247,13 @@ class Trail:
         """A record's new number (its history follows it: rows are found by key)."""
         self._add(obj, Action.RENAME, field="number", old=old_number, new=obj.number)  # type: ignore[attr-defined]
 
+    def merged(self, survivor: models.Model, merged: models.Model, *, undo: bool = False) -> None:
+        """A merge of ``merged`` into ``survivor`` (or its undo), on both histories."""
+        action = Action.UNMERGE if undo else Action.MERGE
+        old, new = merged.number, survivor.number  # type: ignore[attr-defined]
+        for obj in (survivor, merged):
+            self._add(obj, action, field="contact", old=old, new=new)
+
     def save(self) -> int:
         """Insert the rows (the references resolved to numbers first); returns how many."""
         self._resolve()
