@@ -368,6 +368,8 @@ def _job_summary(job: BatchJob, created_before: int = 0) -> int:
         print(f"error: job {job.pk} {job.status}: {job.error}", file=sys.stderr)
         return 2
     line = f"Created {job.created} contacts; skipped {job.skipped} already linked {plural}"
+    if job.with_duplicates:
+        line += f"; {job.with_duplicates} of the new contacts have duplicates (liaison duplicates)"
     if created_before:
         line += f" ({created_before} before the interruption, {job.created - created_before} now)"
     print(f"{line}. Job {job.pk}.")

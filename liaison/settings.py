@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "liaison.documents",
     "liaison.vatlog",
     "liaison.masterdata",
+    "liaison.duplicates",
 ]
 
 MIDDLEWARE = [

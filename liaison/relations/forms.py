@@ -58,6 +58,10 @@ class MarketingSetupForm(forms.Form):
             self.fields[name] = forms.BooleanField(
                 required=False, label=name.replace("_", " ").capitalize()
             )
+        # Spec group O: the share of the setup rows two contacts must share (R-O1 step 3).
+        self.fields["search_hit_pct"] = forms.IntegerField(
+            min_value=1, max_value=100, label=_("Search hit %")
+        )
 
 
 class BusinessRelationForm(forms.Form):
