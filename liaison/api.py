@@ -18,8 +18,8 @@ from liaison.contacts.api import router as contacts_router
 from liaison.core import request_id
 from liaison.core.errors import DomainError
 from liaison.documents.api import ROUTERS as document_routers
-from liaison.duplicates.api import router as duplicates_router
 from liaison.documents.api import setup_router as documents_setup_router
+from liaison.duplicates.api import router as duplicates_router
 from liaison.interactions.api import router as interactions_router
 from liaison.masterdata.api import router as masterdata_router
 from liaison.purchases.api import router as vendors_router
