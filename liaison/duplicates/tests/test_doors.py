@@ -135,3 +135,15 @@ def test_marketing_setup_carries_the_duplicate_switches() -> None:
     assert api.patch("/marketing-setup", {"search_hit_pct": 101}).status_code == 422
     assert api.patch("/marketing-setup", {"search_hit_pct": 50}).json()["search_hit_pct"] == 50
     assert Contact.objects.count() == 0
+
+
+def test_the_job_page_says_there_are_duplicate_contacts_with_a_show_link(client: Any) -> None:
+    from liaison.accounts.services import user_create
+
+    _unlinked_customers(FABRIKAM, {**FABRIKAM, "name": "FABRIKAM, INC"})
+    job = job_run(job_create(kind="customer").pk)
+    client.force_login(user_create(username="clerk", password="pw", role="admin"))
+    page = client.get(f"/batch/jobs/{job.pk}/").content.decode()
+    assert "There are duplicate contacts." in page
+    assert "2 new contacts have duplicates." in page
+    assert 'href="/duplicates/"' in page
