@@ -18,7 +18,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from stdnum import get_cc_module
 
 from liaison.core import fields
@@ -187,25 +187,26 @@ def _e164(value: str, country: str) -> str:
 
 
 def frequencies(keys: Sequence[StringKey]) -> dict[StringKey, int]:
-    """How many contacts hold each string, capped at FREQUENCY_CAP per string for few keys.
+    """How many contacts hold each string, counted up to FREQUENCY_CAP per string.
 
-    For one contact (<= 32 keys) one statement counts each string up to the cap, so a city
-    shared by 100,000 contacts costs FREQUENCY_CAP index entries, not 100,000.
+    One statement per 400 strings, each string a capped count, so a city shared by 100,000
+    contacts costs FREQUENCY_CAP index entries, not 100,000, for one contact or a chunk.
     """
-    if not keys:
-        return {}
-    if len(keys) > 32:
-        return _frequencies_grouped(keys)
-    table = ContactSearchString._meta.db_table
-    one = (
-        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE field = %s AND part = %s "
-        f"AND string = %s LIMIT {FREQUENCY_CAP}) AS t{{i}})"
-    )
-    sql = "SELECT " + ", ".join(one.format(i=i) for i in range(len(keys)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for k in keys for v in k])
-        counts = cursor.fetchone()
-    return dict(zip(keys, counts, strict=True))
+    out: dict[StringKey, int] = {}
+    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+        batch = keys[start : start + _KEYS_PER_STATEMENT]
+        sql = "SELECT " + ", ".join(_CAPPED.format(i=i) for i in range(len(batch)))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for k in batch for v in k])
+            out.update(zip(batch, cursor.fetchone(), strict=True))
+    return out
+
+
+_KEYS_PER_STATEMENT = 400  # under SQLite's 2,000 result columns and every bind limit
+_CAPPED = (
+    f"(SELECT COUNT(*) FROM (SELECT 1 FROM {ContactSearchString._meta.db_table} "
+    f"WHERE field = %s AND part = %s AND string = %s LIMIT {FREQUENCY_CAP}) AS t{{i}})"
+)
 
 
 def _by_field_part(keys: Iterable[StringKey]) -> Q:
@@ -213,16 +214,6 @@ def _by_field_part(keys: Iterable[StringKey]) -> Q:
     for f, p, s in keys:
         grouped[(f, p)].add(s)
     return reduce(or_, (Q(field=f, part=p, string__in=sorted(s)) for (f, p), s in grouped.items()))
-
-
-def _frequencies_grouped(keys: Sequence[StringKey]) -> dict[StringKey, int]:
-    rows = (
-        ContactSearchString.objects.filter(_by_field_part(keys))
-        .values_list("field", "part", "string")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {(f, p, s): n for f, p, s, n in rows}
 
 
 def rarest(probe: Probe, freq: Mapping[StringKey, int], need: int) -> list[StringKey]:
