@@ -15,7 +15,12 @@ from liaison.duplicates.schemas import (
     DuplSetupOut,
     DuplSetupPatch,
 )
-from liaison.duplicates.selectors import dupl_setup_get, dupl_setup_list, duplicate_list
+from liaison.duplicates.selectors import (
+    dupl_setup_get,
+    dupl_setup_list,
+    duplicate_get,
+    duplicate_list,
+)
 from liaison.duplicates.services import (
     dupl_setup_create,
     dupl_setup_delete,
@@ -35,10 +40,10 @@ def list_duplicates(
     return list(duplicate_list(contact)[:limit])
 
 
-@router.patch("/duplicates/{pk}", response={200: DuplicateOut, **ERRORS})
-def update_duplicate(request: HttpRequest, pk: int, payload: DuplicatePatch) -> Any:
-    duplicate_update(pk=pk, separate_contacts=payload.separate_contacts)
-    return duplicate_list().get(pk=pk)
+@router.patch("/duplicates/{pair_id}", response={200: DuplicateOut, **ERRORS})
+def update_duplicate(request: HttpRequest, pair_id: int, payload: DuplicatePatch) -> Any:
+    duplicate_update(pk=pair_id, separate_contacts=payload.separate_contacts)
+    return duplicate_get(pair_id)
 
 
 @router.get("/duplicate-search-string-setup", response={200: list[DuplSetupOut], **ERRORS})
@@ -53,17 +58,17 @@ def create_setup(request: HttpRequest, payload: DuplSetupIn, response: HttpRespo
     return Status(201, row)
 
 
-@router.get("/duplicate-search-string-setup/{pk}", response={200: DuplSetupOut, **ERRORS})
-def get_setup(request: HttpRequest, pk: int) -> Any:
-    return dupl_setup_get(pk)
+@router.get("/duplicate-search-string-setup/{row_id}", response={200: DuplSetupOut, **ERRORS})
+def get_setup(request: HttpRequest, row_id: int) -> Any:
+    return dupl_setup_get(row_id)
 
 
-@router.patch("/duplicate-search-string-setup/{pk}", response={200: DuplSetupOut, **ERRORS})
-def update_setup(request: HttpRequest, pk: int, payload: DuplSetupPatch) -> Any:
-    return dupl_setup_update(pk=pk, data=payload.dict(exclude_unset=True))
+@router.patch("/duplicate-search-string-setup/{row_id}", response={200: DuplSetupOut, **ERRORS})
+def update_setup(request: HttpRequest, row_id: int, payload: DuplSetupPatch) -> Any:
+    return dupl_setup_update(pk=row_id, data=payload.dict(exclude_unset=True))
 
 
-@router.delete("/duplicate-search-string-setup/{pk}", response={204: None, **ERRORS})
-def delete_setup(request: HttpRequest, pk: int) -> Any:
-    dupl_setup_delete(pk=pk)
+@router.delete("/duplicate-search-string-setup/{row_id}", response={204: None, **ERRORS})
+def delete_setup(request: HttpRequest, row_id: int) -> Any:
+    dupl_setup_delete(pk=row_id)
     return Status(204, None)

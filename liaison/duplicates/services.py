@@ -194,8 +194,10 @@ def duplicates_check_on_save(contact: Contact, before: Mapping[str, Any]) -> lis
         return []
     became = was != ContactType.COMPANY
     changed = any(before.get(f) != getattr(contact, f) for f in WATCHED)
+    if not (became or changed):
+        return []
     setup = marketing_setup_get()
-    if not (became or changed) or not setup.maintain_dupl_search_strings:
+    if not setup.maintain_dupl_search_strings:
         return []
     found = duplicates_index([contact.pk], rules=rules_get(setup.search_hit_pct), contact=contact)
     return [NOTICE] if found and setup.autosearch_for_duplicates else []  # R-O3

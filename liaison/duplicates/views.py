@@ -61,10 +61,10 @@ def duplicate_list_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(EDITOR)
 @require_POST
-def duplicate_separate(request: HttpRequest, pk: int) -> HttpResponse:
+def duplicate_separate(request: HttpRequest, pair_id: int) -> HttpResponse:
     """Set or clear "Separate contacts" (the user's "not a duplicate"; kept on rebuild)."""
     separate = request.POST.get("separate_contacts") == "on"
-    duplicate_update(pk=pk, separate_contacts=separate)
+    duplicate_update(pk=pair_id, separate_contacts=separate)
     messages.success(request, _("Saved."))
     contact = request.POST.get("contact", "")[:20]
     target = redirect("duplicates:list")
@@ -114,13 +114,13 @@ def setup_row_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(ADMIN)
-def setup_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    row = dupl_setup_get(pk)
+def setup_row_edit(request: HttpRequest, row_id: int) -> HttpResponse:
+    row = dupl_setup_get(row_id)
     initial = {"field": row.field, "part": row.part, "length": row.length}
     form = SetupRowForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            dupl_setup_update(pk=pk, data=form.cleaned_data)
+            dupl_setup_update(pk=row_id, data=form.cleaned_data)
         except DomainError as exc:
             errors_onto_form(form, exc)
         else:
@@ -131,8 +131,8 @@ def setup_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(ADMIN)
 @require_POST
-def setup_row_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def setup_row_delete(request: HttpRequest, row_id: int) -> HttpResponse:
     """Deleting a row deletes the stored strings of its field and part (spec 1.12)."""
-    dupl_setup_delete(pk=pk)
+    dupl_setup_delete(pk=row_id)
     messages.success(request, _("Setup row deleted, with its stored search strings."))
     return redirect("duplicates:setup")
