@@ -18,7 +18,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 from stdnum import get_cc_module
 
 from liaison.core import fields
@@ -186,12 +186,18 @@ def _e164(value: str, country: str) -> str:
         return ""
 
 
-def frequencies(keys: Sequence[StringKey]) -> dict[StringKey, int]:
+def frequencies(
+    keys: Sequence[StringKey], common: set[StringKey] | None = None
+) -> dict[StringKey, int]:
     """How many contacts hold each string, counted up to FREQUENCY_CAP per string.
 
-    One statement per 400 strings, each string a capped count, so a city shared by 100,000
-    contacts costs FREQUENCY_CAP index entries, not 100,000, for one contact or a chunk.
+    Few strings (one contact's): one statement, each string a capped count, so a city shared
+    by 100,000 contacts costs FREQUENCY_CAP index entries, not 100,000. A chunk of a run that
+    keeps ``common`` (the strings it found at the cap, a few hundred at most): one GROUP BY
+    over the strings not known to be common; a common string is counted in full once a run.
     """
+    if common is not None and len(keys) > _KEYS_PER_STATEMENT:
+        return _frequencies_grouped(keys, common)
     out: dict[StringKey, int] = {}
     for start in range(0, len(keys), _KEYS_PER_STATEMENT):
         batch = keys[start : start + _KEYS_PER_STATEMENT]
@@ -216,6 +222,23 @@ def _by_field_part(keys: Iterable[StringKey]) -> Q:
     return reduce(or_, (Q(field=f, part=p, string__in=sorted(s)) for (f, p), s in grouped.items()))
 
 
+def _frequencies_grouped(keys: Sequence[StringKey], common: set[StringKey]) -> dict[StringKey, int]:
+    out = {k: FREQUENCY_CAP for k in keys if k in common}
+    unknown = [k for k in keys if k not in common]
+    if unknown:
+        rows = (
+            ContactSearchString.objects.filter(_by_field_part(unknown))
+            .values_list("field", "part", "string")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for f, p, s, n in rows:
+            out[(f, p, s)] = min(n, FREQUENCY_CAP)
+            if n >= FREQUENCY_CAP:
+                common.add((f, p, s))
+    return out
+
+
 def rarest(probe: Probe, freq: Mapping[StringKey, int], need: int) -> list[StringKey]:
     """Pigeonhole: a contact sharing >= ``need`` of the probe's n strings shares one of any
     n - need + 1 of them, so the rarest n - need + 1 find every candidate."""
@@ -227,12 +250,15 @@ def rarest(probe: Probe, freq: Mapping[StringKey, int], need: int) -> list[Strin
     return keys[: n - need + 1]
 
 
-def matches(probes: Sequence[Probe], rules: Rules) -> dict[Any, list[Match]]:
-    """Every stored contact that qualifies as a duplicate of each probe, with its reasons."""
+def matches(
+    probes: Sequence[Probe], rules: Rules, common: set[StringKey] | None = None
+) -> dict[Any, list[Match]]:
+    """Every stored contact that qualifies as a duplicate of each probe, with its reasons.
+    ``common``: the strings a run found common so far (see ``frequencies``)."""
     need = rules.threshold
     able = [pr for pr in probes if 0 < need <= len(pr.strings)]  # the others cannot reach T
     all_keys = sorted({(f, p, s) for pr in able for (f, p), s in pr.strings.items()})
-    freq = frequencies(all_keys)
+    freq = frequencies(all_keys, common)
     rare = {pr.key: rarest(pr, freq, need) for pr in probes}
     holders = _holders({k for ks in rare.values() for k in ks})  # one query for the chunk
     id_holders = _id_holders({i for pr in probes for i in pr.identifiers})

@@ -22,6 +22,7 @@ from liaison.duplicates.matching import (
     SEARCHED_VALUES,
     Match,
     Rules,
+    StringKey,
     matches,
     probe_for,
     rules_get,
@@ -82,13 +83,18 @@ def _strings_delete(pks: list[int]) -> None:
 
 
 def duplicates_index(
-    pks: Iterable[int], *, rules: Rules | None = None, contact: Contact | None = None
+    pks: Iterable[int],
+    *,
+    rules: Rules | None = None,
+    contact: Contact | None = None,
+    common: set[StringKey] | None = None,
 ) -> set[int]:
     """R-O1 for a set of contacts; returns those that now have a pair not marked Separate.
 
     Deletes their strings and their pairs not marked Separate Contacts, writes their strings and
     identifiers, matches them, and inserts each qualifying pair unless one exists either way.
-    ``contact``, when the set is that one contact in memory, spares reading it again.
+    ``contact``, when the set is that one contact in memory, spares reading it again;
+    ``common``, kept by a run across its chunks, the strings it found common (``matching``).
     """
     pks = sorted(set(pks))
     if not pks:
@@ -120,7 +126,7 @@ def duplicates_index(
         ("contact_id", "kind", "value"),
         [(pr.key, k, v) for pr in probes for k, v in sorted(pr.identifiers)],
     )
-    return _pairs_insert(pks, matches(probes, rules))
+    return _pairs_insert(pks, matches(probes, rules, common))
 
 
 def _pairs_insert(pks: list[int], found: Mapping[Any, list[Match]]) -> set[int]:
@@ -233,6 +239,7 @@ def duplicates_index_run(
     total = scope.count()
     setup = marketing_setup_get()
     rules = rules_get(setup.search_hit_pct)
+    common: set[StringKey] = set()  # bounded: at most (strings / FREQUENCY_CAP) of them
     result = IndexResult()
     last = ""
     while True:
@@ -244,7 +251,7 @@ def duplicates_index_run(
             )
             if not chunk:
                 break
-            found = duplicates_index([pk for pk, _ in chunk], rules=rules)
+            found = duplicates_index([pk for pk, _ in chunk], rules=rules, common=common)
             found = found if setup.autosearch_for_duplicates else set()
         last = chunk[-1][1]
         result.indexed += len(chunk)

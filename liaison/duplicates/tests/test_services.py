@@ -268,3 +268,21 @@ def test_a_setup_row_with_a_bad_length_or_field_is_refused_and_nothing_changes()
         dupl_setup_delete(pk=999999)
     after = list(DuplicateSearchStringSetup.objects.values_list("field", "part", "length"))
     assert after == before
+
+
+def test_a_run_counts_a_common_string_in_full_once_then_knows_it_is_common(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from liaison.duplicates import matching
+
+    monkeypatch.setattr(matching, "FREQUENCY_CAP", 2)
+    for name in ("One", "Two", "Three"):
+        company(name=name, phone_no="", email="")
+    city = ("city", "first", "SEATT")
+    rare = ("name", "first", "THREE")
+    common: set[tuple[str, str, str]] = set()
+    assert matching._frequencies_grouped([city, rare], common) == {city: 2, rare: 1}
+    assert common == {city}
+    with CaptureQueriesContext(connection) as ctx:
+        assert matching._frequencies_grouped([city], common) == {city: 2}
+    assert ctx.captured_queries == []
