@@ -286,3 +286,13 @@ def test_a_run_counts_a_common_string_in_full_once_then_knows_it_is_common(
     with CaptureQueriesContext(connection) as ctx:
         assert matching._frequencies_grouped([city], common) == {city: 2}
     assert ctx.captured_queries == []
+
+
+def test_a_person_that_becomes_a_company_is_indexed_and_checked() -> None:
+    company()
+    person = contact_create(data={"type": "person", "name": "Fabrikam Inc.", **{
+        k: v for k, v in FABRIKAM.items() if k != "name"}})  # fmt: skip
+    assert not ContactSearchString.objects.filter(contact_id=person.pk).exists()
+    changed, _report = contact_update(contact=person, data={"type": "company"})
+    assert ContactSearchString.objects.filter(contact_id=person.pk).exists()
+    assert changed.notices == ["duplicates_found"]
