@@ -20,6 +20,7 @@ from liaison.core import request_id
 from liaison.core.errors import DomainError
 from liaison.documents.api import ROUTERS as document_routers
 from liaison.documents.api import setup_router as documents_setup_router
+from liaison.duplicates.api import router as duplicates_router
 from liaison.interactions.api import router as interactions_router
 from liaison.masterdata.api import router as masterdata_router
 from liaison.merges.api import router as merges_router
@@ -50,6 +51,7 @@ ADMIN_PATHS = (
     "/api/v1/languages",
     "/api/v1/payment-terms",
     "/api/v1/post-codes",
+    "/api/v1/duplicate-search-string-setup",
 )
 
 # Actions on one record that only admins may take: undoing a merge.
@@ -284,6 +286,7 @@ api.add_router("", vatlog_router)
 api.add_router("", integration_router)
 api.add_router("", masterdata_router)
 api.add_router("", merges_router)
+api.add_router("", duplicates_router)
 
 
 class QueryParamsMiddleware:

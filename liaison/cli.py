@@ -40,6 +40,7 @@ OWN_COMMANDS = {
     "import",
     "export",
     "vat",
+    "duplicates",
 }
 
 
@@ -112,6 +113,20 @@ def _parser() -> argparse.ArgumentParser:
         help="check new VAT numbers and retry those not verified whose time has come (EU VIES)",
     )
     vcheck.add_argument("--limit", type=positive, default=None, help="at most this many")
+    dupl = sub.add_parser("duplicates", help="duplicate detection: build the search strings")
+    dsub = dupl.add_subparsers(dest="action", required=True)
+    dindex = dsub.add_parser(
+        "index", help="build the duplicate search strings and pairs of company contacts"
+    )
+    dindex.add_argument("--number", default="", help="only this contact")
+    dindex.add_argument("--company", default="", help="only this company contact")
+    dindex.add_argument(
+        "--modified-since",
+        type=datetime.date.fromisoformat,
+        default=None,
+        help="only contacts changed on or after this date (YYYY-MM-DD)",
+    )
+    dindex.add_argument("--chunk-size", type=positive, default=1000)
     user = sub.add_parser("user", help="web UI users")
     usub = user.add_subparsers(dest="action", required=True)
     ucreate = usub.add_parser(
@@ -368,6 +383,8 @@ def _job_summary(job: BatchJob, created_before: int = 0) -> int:
         print(f"error: job {job.pk} {job.status}: {job.error}", file=sys.stderr)
         return 2
     line = f"Created {job.created} contacts; skipped {job.skipped} already linked {plural}"
+    if job.with_duplicates:
+        line += f"; {job.with_duplicates} of the new contacts have duplicates (liaison duplicates)"
     if created_before:
         line += f" ({created_before} before the interruption, {job.created - created_before} now)"
     print(f"{line}. Job {job.pk}.")
@@ -441,6 +458,28 @@ def _vat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _duplicates(args: argparse.Namespace) -> int:
+    from django.utils.translation import gettext as _
+
+    from liaison.duplicates.services import duplicates_index_run
+
+    progress, close = _job_bar(_("duplicate search strings"))
+    result = duplicates_index_run(
+        number=args.number,
+        company=args.company,
+        modified_since=args.modified_since,
+        chunk_size=args.chunk_size,
+        progress=progress,
+    )
+    close()
+    print(
+        _("Indexed {indexed} company contacts; {found} of them found duplicates.").format(
+            indexed=result.indexed, found=result.with_duplicates
+        )
+    )
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from liaison.relations.checks import drift_find, drift_repair, summaries_stale
 
@@ -479,7 +518,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from liaison.audit.context import Source, acting_as
 
-        sources = {"import": Source.IMPORT, "contacts": Source.BATCH, "jobs": Source.BATCH}
+        sources = {
+            "import": Source.IMPORT,
+            "contacts": Source.BATCH,
+            "jobs": Source.BATCH,
+            "duplicates": Source.BATCH,
+        }
         with acting_as(source=sources.get(args_list[0] if args_list else "", Source.SYSTEM)):
             return _main(args_list)
     except KeyboardInterrupt:
@@ -587,6 +631,7 @@ def _main(args_list: list[str]) -> int:
         "token": lambda: _token(args),
         "user": lambda: _user(args),
         "vat": lambda: _vat(args),
+        "duplicates": lambda: _duplicates(args),
     }
     return handlers[args.command]()
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "liaison.vatlog",
     "liaison.masterdata",
     "liaison.merges",
+    "liaison.duplicates",
 ]
 
 MIDDLEWARE = [

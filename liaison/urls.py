@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("contacts/", include("liaison.contacts.urls")),
+    path("duplicates/", include("liaison.duplicates.urls")),
     path("setup/codes/", include("liaison.masterdata.urls")),
     path("setup/", include("liaison.relations.urls")),
     path("history/", include("liaison.audit.urls")),

@@ -36,6 +36,7 @@ from liaison.batch.jobs import job_create
 from liaison.contacts.services import contact_create
 from liaison.documents.services import document_create
 from liaison.documents.sides import PURCHASE, SALES
+from liaison.duplicates.selectors import dupl_setup_list, duplicate_list
 from liaison.interactions.services import email_send, interaction_log_manual
 from liaison.masterdata.services import code_create
 from liaison.masterdata.tables import POST_CODES, TABLES
@@ -160,6 +161,8 @@ def _data() -> dict[str, Any]:
         company_number=company.number,
     )
     lone = contact_create(data={"name": "Fabrikam", "country_code": "DE"})
+    # A duplicate of the company (the same e-mail): a pair for the duplicates pages.
+    contact_create(data={"name": "ALPINE SKI HOUSE AS", "email": "info@alpine.example"})
     customer, _ = customer_create_from_contact(contact=company)
     vendor, _ = vendor_create_from_contact(contact=company)
     bank, _ = bank_account_create_from_contact(contact=company)
@@ -194,6 +197,8 @@ def _data() -> dict[str, Any]:
         "email_id": [str(email.pk)],
         "job_id": [str(job.pk)],
         "merge_id": [str(merge.pk)],
+        "pair_id": [str(duplicate_list().values_list("pk", flat=True)[0])],
+        "row_id": [str(dupl_setup_list().values_list("pk", flat=True)[0])],
     }
 
 

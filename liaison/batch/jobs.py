@@ -36,7 +36,7 @@ from liaison.relations.services import BatchResult, contacts_create_from
 
 log = logging.getLogger(__name__)
 # The columns of a BatchJob that each committed chunk writes: its progress and its cursor.
-JOB_PROGRESS = ("total", "done", "created", "skipped", "last_number")
+JOB_PROGRESS = ("total", "done", "created", "skipped", "with_duplicates", "last_number")
 
 
 def job_run(
@@ -62,7 +62,12 @@ def job_run(
         progress = {name: getattr(result, name) for name in JOB_PROGRESS}
         run_checkpoint(BatchJob, job_pk, mine, taken_over=taken_over, **progress)
 
-    resume = BatchResult(kind=job.kind, created=job.created, last_number=job.last_number)
+    resume = BatchResult(
+        kind=job.kind,
+        created=job.created,
+        with_duplicates=job.with_duplicates,
+        last_number=job.last_number,
+    )
     try:
         result = contacts_create_from(
             job.kind,
@@ -84,6 +89,7 @@ def job_run(
         mine,
         created=result.created,
         skipped=result.skipped,
+        with_duplicates=result.with_duplicates,
         done=result.done,
         total=result.done,
         last_number=result.last_number,

@@ -50,6 +50,8 @@ class BatchJob(ResumableRun):
     done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    # R-I7: how many of the contacts created have duplicates (R-I4 steps 7-8).
+    with_duplicates = models.PositiveIntegerField(default=0)
     last_number = models.CharField(max_length=20, blank=True)
 
     class Meta:

@@ -28,6 +28,7 @@ JobOut = create_schema(
         "done",
         "created",
         "skipped",
+        "with_duplicates",
         "error",
         "created_at",
         "finished_at",

@@ -106,6 +106,9 @@ class Contact(Party):
             ),
         ]
 
+    # Set by the write services for the response (R-O4: "duplicates_found"), never stored.
+    notices: list[str]
+
     @property
     def is_company(self) -> bool:
         return self.type == ContactType.COMPANY

@@ -37,6 +37,8 @@ class ContactOut(_ContactBase):
 
     company_number: str = ""
     synchronised: list[SyncChangeOut] = []  # noqa: RUF012 - pydantic copies defaults
+    # R-O4: "duplicates_found" when the save's duplicate check found some (empty otherwise).
+    notices: list[str] = []  # noqa: RUF012 - pydantic copies defaults
 
     @staticmethod
     def resolve_company_number(obj: Contact) -> str:
@@ -45,6 +47,10 @@ class ContactOut(_ContactBase):
     @staticmethod
     def resolve_synchronised(obj: Contact) -> list[Any]:
         return getattr(obj, "synchronised", [])
+
+    @staticmethod
+    def resolve_notices(obj: Contact) -> list[str]:
+        return list(getattr(obj, "notices", []))
 
 
 _ContactFields = create_schema(

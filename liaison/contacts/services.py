@@ -34,6 +34,7 @@ from liaison.core.update import (
     refuse_unknown,
     snapshot,
 )
+from liaison.duplicates.services import duplicates_check_on_save
 from liaison.interactions.services import (
     contact_has_interactions,
     entries_detach,
@@ -394,6 +395,7 @@ def contact_create(
     trail.save()
     summaries_refresh([contact.pk])
     contact.refresh_from_db()
+    contact.notices = duplicates_check_on_save(contact, {})
     return contact
 
 
@@ -443,6 +445,7 @@ def contact_update(
     if move is not None:
         summaries_refresh([contact.pk])
         contact.refresh_from_db()
+    contact.notices = duplicates_check_on_save(contact, before)  # R-D6, R-L1, R-O2, R-O5
     return contact, report
 
 

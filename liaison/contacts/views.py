@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from liaison.accounts.roles import EDITOR
 from liaison.audit.selectors import audit_for_record
 from liaison.contacts.forms import ContactForm, contact_initial
+from liaison.contacts.models import Contact
 from liaison.contacts.schemas import ContactFilters
 from liaison.contacts.selectors import company_candidates, contact_get, contact_list, persons_of
 from liaison.contacts.services import contact_create, contact_delete, contact_update
@@ -105,7 +106,7 @@ def _save_contact(
                 company_name=data["company_name"] or "",
             )
             messages.success(request, f"Contact {created.number} created.")
-            return redirect("contacts:detail", number=created.number)
+            return _saved_redirect(created)
         initial = contact_initial(contact)
         changes = changed_data(form, initial)
         company = changes.pop("company_number", None)
@@ -124,7 +125,15 @@ def _save_contact(
         errors_onto_form(form, exc)
         return None
     announce_sync(request, f"Contact {saved.number} saved", report)
-    return redirect("contacts:detail", number=saved.number)
+    return _saved_redirect(saved)
+
+
+def _saved_redirect(contact: Contact) -> HttpResponse:
+    """To the card; R-O4: a save whose duplicate check found some says so there, with a link."""
+    target = redirect("contacts:detail", number=contact.number)
+    if "duplicates_found" in getattr(contact, "notices", []):
+        target["Location"] += "?duplicates=found"
+    return target
 
 
 @role_required(EDITOR)

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from liaison.audit.context import current_actor
 from liaison.audit.models import AuditEntry
 from liaison.audit.trail import Trail
-from liaison.contacts.models import Contact
+from liaison.contacts.models import Contact, ContactType
 from liaison.contacts.services import contact_delete, contact_update
 from liaison.core.errors import NotFound
 from liaison.core.reads import rows_where
 from liaison.core.update import check_version
+from liaison.duplicates.services import duplicates_index
 from liaison.interactions.models import InteractionLogEntry, OutgoingEmail
 from liaison.merges.errors import (
     MergeAcrossTypes,
@@ -57,6 +58,7 @@ from liaison.purchases.models import Vendor
 from liaison.records.kinds import RECORD_KINDS
 from liaison.records.services import record_delete, record_update
 from liaison.relations.models import ContactBusinessRelation, LinkToTable
+from liaison.relations.selectors import marketing_setup_get
 from liaison.relations.services import relation_link, relation_unlink
 from liaison.relations.sync import summaries_refresh
 from liaison.sales.models import Customer
@@ -288,6 +290,18 @@ def _record(
     )
 
 
+def _reindex(merge: Merge) -> None:
+    """Both companies as they were again: their duplicate search strings and pairs follow
+    (R-O1), as a save of theirs would (R-O2: when Maintain Dupl. Search Strings is on). The
+    restore writes rows directly, so no save hook ran."""
+    if not marketing_setup_get().maintain_dupl_search_strings:
+        return
+    companies = Contact.objects.filter(
+        pk__in=[merge.survivor_pk, merge.merged_pk], type=ContactType.COMPANY
+    ).values_list("pk", flat=True)
+    duplicates_index(list(companies))
+
+
 @transaction.atomic
 def merge_undo(*, merge: Merge) -> Merge:
     """Undo a merge: B and its records come back with their numbers, every moved row points
@@ -321,6 +335,7 @@ def merge_undo(*, merge: Merge) -> Merge:
     ).exclude(pk__in=kept).delete()
     repoint_back(merge.moved)
     created = restore(merge.before, RESTORE_ORDER)
+    _reindex(merge)
     _undo_trail(merge, created)
     merge.undone_at = timezone.now()
     merge.undone_by = current_actor().who()[1]

@@ -58,6 +58,16 @@ class MarketingSetupForm(forms.Form):
             self.fields[name] = forms.BooleanField(
                 required=False, label=name.replace("_", " ").capitalize()
             )
+        # Spec group O: the share of the setup rows two contacts must share (R-O1 step 3).
+        self.fields["search_hit_pct"] = forms.IntegerField(
+            min_value=1, max_value=100, label=_("Search hit %"), required=False
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("search_hit_pct") is None:
+            cleaned.pop("search_hit_pct", None)  # left blank: kept as it is
+        return cleaned
 
 
 class BusinessRelationForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -168,6 +169,14 @@ class MarketingSetup(models.Model):
     )
     default_vendor_template = models.ForeignKey(
         VendorTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Spec group O: duplicate detection switches.
+    maintain_dupl_search_strings = models.BooleanField(
+        "maintain dupl. search strings", default=True
+    )
+    autosearch_for_duplicates = models.BooleanField(default=True)
+    search_hit_pct = models.PositiveSmallIntegerField(
+        "search hit %", default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 

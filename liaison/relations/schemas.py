@@ -136,6 +136,9 @@ class MarketingSetupOut(Schema):
     inherit_format_region: bool
     inherit_address_details: bool
     inherit_communication_details: bool
+    maintain_dupl_search_strings: bool
+    autosearch_for_duplicates: bool
+    search_hit_pct: int
     version: int
 
 
@@ -160,6 +163,9 @@ class MarketingSetupPatch(StrictIn):
     inherit_format_region: bool | None = None
     inherit_address_details: bool | None = None
     inherit_communication_details: bool | None = None
+    maintain_dupl_search_strings: bool | None = None
+    autosearch_for_duplicates: bool | None = None
+    search_hit_pct: int | None = Field(None, ge=1, le=100)
 
 
 def setup_out(setup: MarketingSetup) -> dict[str, Any]:
@@ -168,6 +174,7 @@ def setup_out(setup: MarketingSetup) -> dict[str, Any]:
     for name in _SETUP_FKS:
         target = getattr(setup, name)
         out[name] = target.code if target is not None else ""
+    out["search_hit_pct"] = setup.search_hit_pct
     out["version"] = setup.version
     return out
 

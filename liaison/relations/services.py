@@ -20,6 +20,7 @@ from liaison.core.models import NoSeries, NoSeriesLine, Party
 from liaison.core.reads import row_for_update
 from liaison.core.update import full_clean_or_raise, label, model_update
 from liaison.documents.quotes import quotes_assign_record
+from liaison.duplicates.services import duplicates_exist, duplicates_index
 from liaison.masterdata.services import codes_check, masterdata_setup_init
 from liaison.purchases.models import PurchasesSetup, VendorTemplate
 from liaison.records.selectors import record_get
@@ -172,6 +173,7 @@ class BatchResult:
     kind: str
     created: int = 0
     skipped: int = 0
+    with_duplicates: int = 0  # R-I7: new contacts with duplicates (R-O3)
     contact_numbers: list[str] = field(default_factory=list)
     total: int = 0
     last_number: str = ""
@@ -212,6 +214,7 @@ def contacts_create_from(
     result = BatchResult(kind=kind, total=scope.count())
     if resume is not None:
         result.created, result.last_number = resume.created, resume.last_number
+        result.with_duplicates = resume.with_duplicates
     # Everything linked, except by this run, is skipped: before the cursor all of it is
     # linked (by this run or not), after it only by someone else.
     remaining = todo.filter(number__gt=result.last_number).count()
@@ -228,6 +231,10 @@ def contacts_create_from(
                 kind, chunk, setup=marketing_setup_get(), trail=trail
             )
             trail.save()
+            # R-I4 steps 7-8: every new contact indexed, whatever Maintain says.
+            new_pks = [c.pk for c in created]
+            found = duplicates_index(new_pks)
+            result.with_duplicates += len(duplicates_exist(found))
             result.created += len(created)
             result.last_number = chunk[-1].number
             if checkpoint is not None:

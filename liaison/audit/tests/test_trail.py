@@ -225,8 +225,10 @@ def test_a_bulk_edit_records_every_change_at_a_query_cost_that_does_not_grow() -
 def test_the_audit_trail_costs_one_query_on_a_contact_edit_with_three_links(
     hub: Contact, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    # the edit's own 13 queries (savepoint and release included), and the trail's one insert
-    with django_assert_max_num_queries(14):
+    # the edit's own 13 queries (savepoint and release included), and the trail's one insert;
+    # with the duplicate index not maintained, its check costs the one read of the setup
+    MarketingSetup.objects.update(maintain_dupl_search_strings=False)
+    with django_assert_max_num_queries(15):
         contact_update(contact=hub, data={"phone_no": "+47 22 00 00 03"})
     assert AuditEntry.objects.filter(field="phone_no").count() == 4
 

@@ -199,3 +199,20 @@ def test_a_stale_version_is_refused_and_changes_nothing() -> None:
     with pytest.raises(StaleVersion):
         contact_merge(survivor=a, merged=b, merged_version=b.version + 1)
     assert _state() == before
+
+
+def test_undo_puts_the_pair_back_in_the_duplicates_list() -> None:
+    from liaison.duplicates.models import ContactDuplicate
+
+    a = _company("Fabrikam Inc.", city="Oslo", phone_no="+47 22 00 00 01")
+    b = _company("FABRIKAM, INC", city="Bergen", phone_no="+47 22 00 00 01")
+
+    def pairs() -> set[frozenset[int]]:
+        return {frozenset((p.contact_id, p.duplicate_id)) for p in ContactDuplicate.objects.all()}
+
+    assert pairs() == {frozenset((a.pk, b.pk))}
+    _, merge = contact_merge(survivor=a, merged=b)
+    assert merge is not None
+    assert pairs() == set()
+    merge_undo(merge=merge)
+    assert pairs() == {frozenset((a.pk, b.pk))}
