@@ -5,9 +5,11 @@ Each workload runs in a child process on a fresh database (a new SQLite file und
 afterwards, see ``bench.scratchdb``), so a benchmark never touches real data. Figures are for
 docs and notes; tests never assert them.
 
-The workloads are in ``bench.workloads`` (W1-W4), ``bench.search`` (W5, ``--search``) and
-``bench.http`` (W6, ``--http``: GET and PATCH throughput on the real server, gunicorn with 2
-workers); the raw-driver floors W1-W3 are measured against are in ``bench.floors``.
+The workloads are in ``bench.workloads`` (W1-W4; W8, ``liaison duplicates index``),
+``bench.search`` (W5, ``--search``), ``bench.http`` (W6, ``--http``: GET and PATCH throughput
+on the real server, gunicorn with 2 workers) and ``bench.single`` (W7, ``--single``: one
+record at a time, statements and latency); the raw-driver floors W1-W3 and W8 are measured
+against are in ``bench.floors``.
 """
 
 from __future__ import annotations
@@ -43,20 +45,20 @@ def _worker(workload: str, n: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
-    from liaison.relations.services import setup_init
+    from liaison.setup import setup_all
 
     if workload == "W4":
         call_command("migrate", interactive=False, verbosity=0)
-        setup_init()
-        return run_latency(n)
+        setup_all()
+        return run_latency(n, int(os.environ.get("LIAISON_BENCH_POPULATION", "0")))
     if workload == "W7":
         call_command("migrate", interactive=False, verbosity=0)
-        setup_init()
+        setup_all()
         add_second_contact_series_line()
         return run_single(n, int(os.environ.get("LIAISON_BENCH_CALLS", "200")))
     if workload in ("W5", "W6"):
         call_command("migrate", interactive=False, verbosity=0)
-        setup_init()
+        setup_all()
         if workload == "W5":
             return run_search(n, int(os.environ.get("LIAISON_BENCH_QUERIES", "200")))
         return run_http(n, float(os.environ.get("LIAISON_BENCH_SECONDS", "10")))
@@ -64,7 +66,7 @@ def _worker(workload: str, n: int) -> dict[str, Any]:
         raise SystemExit(f"unknown workload {workload}")
     spec = WORKLOAD_DEFS[workload]
     call_command("migrate", interactive=False, verbosity=0)
-    setup_init()
+    setup_all()
     add_second_contact_series_line()
     with tempfile.TemporaryDirectory() as tmp:
         state = spec.prepare(n, Path(tmp))
@@ -157,6 +159,13 @@ def _parser() -> argparse.ArgumentParser:
         help="also W4: single-edit latency over EDITS edits (default 1000; 50 with --quick)",
     )
     parser.add_argument(
+        "--population",
+        type=int,
+        default=0,
+        metavar="N",
+        help="W4: N indexed company contacts the duplicate check searches (default 0)",
+    )
+    parser.add_argument(
         "--search",
         type=int,
         nargs="?",
@@ -217,15 +226,22 @@ def _throughput(
     return results
 
 
-def _latency(backends: list[str | None], edits: int, var: Path) -> list[dict[str, Any]]:
-    """W4: single-edit latency through the service and through the API."""
+def _latency(
+    backends: list[str | None], edits: int, population: int, var: Path
+) -> list[dict[str, Any]]:
+    """W4: single-edit latency through the service (with and without the duplicate check)
+    and through the API."""
     results = []
-    print("\nW4 single-edit latency, contact with three links (ms)")
+    print(
+        f"\nW4 single-edit latency, contact with three links, {population:,} indexed companies "
+        "(ms; nodup: Maintain Dupl. Search Strings off)"
+    )
     print(f"{'backend':<12}{'edits':>7}  {'path':<8}{'p50':>8}{'p95':>8}{'p99':>8}")
     for backend in backends:
-        row = _run_child("W4", edits, backend, var)
+        extra = {"LIAISON_BENCH_POPULATION": str(population)}
+        row = _run_child("W4", edits, backend, var, extra)
         results.append(row)
-        for path in ("service", "api"):
+        for path in ("service", "nodup", "api"):
             print(
                 f"{row['backend']:<12}{row['n']:>7}  {path:<8}{row[f'{path}_p50_ms']:>8}"
                 f"{row[f'{path}_p95_ms']:>8}{row[f'{path}_p99_ms']:>8}",
@@ -311,7 +327,7 @@ def _run_all(
     results = _throughput(backends if not args.only else [], sizes, workloads, var)
     edits = args.latency or (50 if args.quick else None)
     if edits:
-        results += _latency(backends, edits, var)
+        results += _latency(backends, edits, args.population, var)
     searched = args.search or (2_000 if args.quick else None)
     if searched:
         results += _search(

@@ -8,6 +8,9 @@ N is the number of customers, or contacts, the workload is about:
 - W3: bulk edit of the phone number of N company contacts, each linked to a customer, a vendor
   and a bank account (``bulk.contacts_bulk_update``); the engine carries it to all 3N records.
 - W4 (``--latency``): single-edit latency through the service and the API in process.
+- W8: ``liaison duplicates index`` over N company contacts (R-O1's search strings,
+  identifiers and pairs), a fifth of them in one city (a common string) and one in fifty a
+  near copy of its neighbour (same phone: a pair).
 
 W5 (search) is in ``bench.search``, W6 (HTTP) in ``bench.http``.
 """
@@ -25,7 +28,7 @@ from typing import Any
 
 from liaison.bench.search import percentiles
 
-WORKLOADS = ("W1", "W2", "W3")
+WORKLOADS = ("W1", "W2", "W3", "W8")
 FIXTURE_CHUNK = 1000  # fixture memory stays below the workload's own chunks of 1,000
 _STAMP_COLUMNS = ("phone_no", "phone_e164", "modified_at", "version")
 
@@ -147,6 +150,31 @@ def prepare_linked_hubs(n: int) -> None:
             ContactBusinessRelation.objects.bulk_create(links, batch_size=1000)
 
 
+def _prepare_unindexed_companies(n: int) -> None:
+    """W8 fixture: N company contacts written in bulk, with no search strings yet."""
+    from django.db import transaction
+
+    from liaison.contacts.models import Contact
+
+    for start in range(0, n, FIXTURE_CHUNK):
+        span = range(start, min(n, start + FIXTURE_CHUNK))
+        rows = []
+        for i in span:
+            values = party_values(i - 1 if i % 50 == 1 else i, "Company")
+            if i % 5 == 0:
+                values["city"] = "Seattle"
+            rows.append(
+                Contact(
+                    number=hub_number(i),
+                    company_name=values["name"],
+                    search_email=values["email"].upper(),
+                    **values,
+                )
+            )
+        with transaction.atomic():
+            Contact.objects.bulk_create(rows, batch_size=1000)
+
+
 @dataclass(frozen=True)
 class Workload:
     """How to set a workload up (not timed), run it (timed) and which rows its floor writes."""
@@ -171,6 +199,14 @@ def _run_w2(n: int, _: object) -> None:
 
     result = contacts_create_from("customer", chunk_size=1000)
     assert result.created == n, result
+
+
+def _run_w8(n: int, _: object) -> None:
+    from liaison.duplicates.services import duplicates_index_run
+
+    result = duplicates_index_run(chunk_size=1000)
+    assert result.indexed == n, result
+    assert result.with_duplicates >= n // 50 - 1, result
 
 
 def _run_w3(n: int, _: object) -> None:
@@ -211,29 +247,57 @@ WORKLOAD_DEFS = {
             for t in (CONTACTS_TABLE, "sales_customer", "purchases_vendor", "banking_bankaccount")
         ),
     ),
+    "W8": Workload(
+        prepare=lambda n, _: _prepare_unindexed_companies(n),
+        run=_run_w8,
+        inserts=(
+            "duplicates_contactsearchstring",
+            "duplicates_contactidentifier",
+            "duplicates_contactduplicate",
+        ),
+        updates=(),
+    ),
 }
 
 
-def run_latency(edits: int) -> dict[str, Any]:
-    """W4: single-edit latency of a contact with three links, through the service and through
-    the HTTP API (Django's full request stack in process; W6 would add a real server)."""
+def _edit_phone(hub: Any, edits: int, prefix: str) -> list[float]:
+    from liaison.contacts.services import contact_update
+
+    millis: list[float] = []
+    for i in range(edits):
+        started = time.perf_counter()
+        contact_update(
+            contact=hub, data={"phone_no": f"+47 {prefix} {i // 10_000 % 100:02d} {i % 10_000:04d}"}
+        )
+        millis.append((time.perf_counter() - started) * 1000)
+    return millis
+
+
+def run_latency(edits: int, population: int = 0) -> dict[str, Any]:
+    """W4: single-edit latency of a company contact with three links, through the service
+    (with the duplicate check a phone change runs, R-O2, and with Maintain Dupl. Search
+    Strings off) and through the HTTP API (Django's full request stack in process; W6 would add
+    a real server). ``population`` indexed companies (W8's fixture, not timed) are what the
+    duplicate check searches."""
     from django.db import connection
     from django.test import Client
 
     from liaison.accounts.services import token_create, user_create
-    from liaison.contacts.services import contact_create, contact_update
+    from liaison.contacts.services import contact_create
+    from liaison.duplicates.services import duplicates_index_run
     from liaison.records.services import record_create_from_contact
+    from liaison.relations.services import marketing_setup_update
 
-    hub = contact_create(data={"name": "Latency Hub", "country_code": "NO"})
+    if population:
+        _prepare_unindexed_companies(population)
+        duplicates_index_run(chunk_size=1000)
+    hub = contact_create(data={"name": "Latency Hub", "country_code": "NO", "city": "Seattle"})
     for kind in ("customer", "vendor", "bank_account"):
         record_create_from_contact(kind, contact=hub, template_code="")
-    service: list[float] = []
-    for i in range(edits):
-        started = time.perf_counter()
-        contact_update(
-            contact=hub, data={"phone_no": f"+47 22 {i // 10_000 % 100:02d} {i % 10_000:04d}"}
-        )
-        service.append((time.perf_counter() - started) * 1000)
+    service = _edit_phone(hub, edits, "22")
+    marketing_setup_update(data={"maintain_dupl_search_strings": False})
+    unchecked = _edit_phone(hub, edits, "24")
+    marketing_setup_update(data={"maintain_dupl_search_strings": True})
     user_create(username="bench", password=os.urandom(16).hex(), role="editor")
     _, secret, _ = token_create(username="bench")
     client = Client(headers={"Authorization": f"Bearer {secret}"})
@@ -250,7 +314,9 @@ def run_latency(edits: int) -> dict[str, Any]:
         "workload": "W4",
         "backend": connection.vendor,
         "n": edits,
+        "population": population,
         **percentiles("service", service),
+        **percentiles("nodup", unchecked),
         **percentiles("api", api),
     }
 
