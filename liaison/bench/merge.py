@@ -1,9 +1,9 @@
-"""The merge figure of issue #18: two companies that each have a customer, 10 persons, 50
-documents and 200 interactions, merged through ``contact_merge``; only the merge is timed.
+"""W9 (``liaison bench --merges ROUNDS``), the merge figure of issue #18: two companies that
+each have a customer, 10 persons, 50 documents and 200 interactions, merged through
+``contact_merge``; only the merge is timed.
 
 ``merge_timings(rounds)`` builds each pair (through the services; documents and interactions
-in bulk) in the current database and returns the milliseconds of each merge. Run it against
-a scratch database (it writes), e.g. from a test database session."""
+in bulk) in the current database and returns the milliseconds of each merge."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _side(name: str, i: int) -> Any:
 
     company = contact_create(data={"name": f"{name} {i}", "city": "Oslo"})
     customer, _ = customer_create_from_contact(contact=company)
-    for p in range(PERSONS // 2):
+    for p in range(PERSONS):
         contact_create(
             data={"type": "person", "name": f"Person {name} {i}-{p}"},
             company_number=company.number,
@@ -33,18 +33,18 @@ def _side(name: str, i: int) -> Any:
             sell_to_contact=company,
             sell_to_customer=customer,
         )
-        for d in range(DOCUMENTS // 2)
+        for d in range(DOCUMENTS)
     )
     InteractionLogEntry.objects.bulk_create(
         InteractionLogEntry(contact=company, contact_number=company.number)
-        for _ in range(INTERACTIONS // 2)
+        for _ in range(INTERACTIONS)
     )
     return company
 
 
 def merge_timings(rounds: int = 5) -> list[float]:
-    """Milliseconds of each of ``rounds`` merges (each pair holds, between both sides, two
-    customers, 10 persons, 50 documents and 200 interactions)."""
+    """Milliseconds of each of ``rounds`` merges (each side holds a customer, 10 persons, 50
+    documents and 200 interactions, as the issue's figure says)."""
     from liaison.merges.services import contact_merge
 
     timings = []
@@ -54,3 +54,17 @@ def merge_timings(rounds: int = 5) -> list[float]:
         contact_merge(survivor=survivor, merged=merged, choices={"city": "merged"})
         timings.append((time.perf_counter() - start) * 1000)
     return timings
+
+
+def run_merges(rounds: int) -> dict[str, Any]:
+    """W9's row: p50/p95/p99 of ``rounds`` merges."""
+    from django.db import connection
+
+    from liaison.bench.search import percentiles
+
+    return {
+        "workload": "W9",
+        "backend": connection.vendor,
+        "n": rounds,
+        **percentiles("merge", merge_timings(rounds)),
+    }

@@ -7,9 +7,9 @@ docs and notes; tests never assert them.
 
 The workloads are in ``bench.workloads`` (W1-W4; W8, ``liaison duplicates index``),
 ``bench.search`` (W5, ``--search``), ``bench.http`` (W6, ``--http``: GET and PATCH throughput
-on the real server, gunicorn with 2 workers) and ``bench.single`` (W7, ``--single``: one
-record at a time, statements and latency); the raw-driver floors W1-W3 and W8 are measured
-against are in ``bench.floors``.
+on the real server, gunicorn with 2 workers), ``bench.single`` (W7, ``--single``: one record
+at a time, statements and latency) and ``bench.merge`` (W9, ``--merges``); the raw-driver
+floors W1-W3 and W8 are measured against are in ``bench.floors``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 from liaison.bench.floors import floor_seconds, scratch_prepare
 from liaison.bench.http import run_http
+from liaison.bench.merge import run_merges
 from liaison.bench.scratchdb import ScratchDatabaseError, scratch_postgres
 from liaison.bench.search import run_search
 from liaison.bench.single import run_single
@@ -51,6 +52,10 @@ def _worker(workload: str, n: int) -> dict[str, Any]:
         call_command("migrate", interactive=False, verbosity=0)
         setup_all()
         return run_latency(n, int(os.environ.get("LIAISON_BENCH_POPULATION", "0")))
+    if workload == "W9":
+        call_command("migrate", interactive=False, verbosity=0)
+        setup_all()
+        return run_merges(n)
     if workload == "W7":
         call_command("migrate", interactive=False, verbosity=0)
         setup_all()
@@ -184,6 +189,14 @@ def _parser() -> argparse.ArgumentParser:
         "1 with --quick)",
     )
     parser.add_argument(
+        "--merges",
+        type=int,
+        nargs="?",
+        const=20,
+        metavar="ROUNDS",
+        help="also W9: ROUNDS merges of two families (default 20; 3 with --quick)",
+    )
+    parser.add_argument(
         "--single",
         type=int,
         nargs="?",
@@ -315,6 +328,23 @@ def _single(
     return results
 
 
+def _merges(backends: list[str | None], rounds: int, var: Path) -> list[dict[str, Any]]:
+    """W9: merging two companies that each have a customer, 10 persons, 50 documents and 200
+    interactions."""
+    results = []
+    print(f"\nW9 merge of two families, {rounds} merges (ms)")
+    print(f"{'backend':<12}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for backend in backends:
+        row = _run_child("W9", rounds, backend, var)
+        results.append(row)
+        print(
+            f"{row['backend']:<12}{row['merge_p50_ms']:>8}{row['merge_p95_ms']:>8}"
+            f"{row['merge_p99_ms']:>8}",
+            flush=True,
+        )
+    return results
+
+
 def _run_all(
     args: argparse.Namespace,
     backends: list[str | None],
@@ -336,6 +366,9 @@ def _run_all(
     seconds = args.http or (1.0 if args.quick else None)
     if seconds:
         results += _http(backends, seconds, 1_000 if args.quick else 10_000, var)
+    rounds = args.merges or (3 if args.quick else None)
+    if rounds:
+        results += _merges(backends, rounds, var)
     calls = args.single or (10 if args.quick else None)
     if calls:
         results += _single(backends, (1_000,) if args.quick else sizes, calls, var)
