@@ -43,8 +43,11 @@ LEGAL_FORMS = frozenset(
     }
 )  # fmt: skip
 STRONG_KINDS = (IdentifierKind.PHONE, IdentifierKind.EMAIL, IdentifierKind.VAT, IdentifierKind.IBAN)
-# The contact values a probe reads: the searchable fields (country_code among them).
-SEARCHED_VALUES: tuple[str, ...] = SEARCHABLE_FIELDS
+# The contact values a probe reads: the searchable fields (country_code among them), and the
+# E.164 forms a stored contact already holds (normalise_party keeps them), so indexing does
+# not parse every phone number again (it was a sixth of an index run's time).
+STORED_E164 = {"phone_no": "phone_e164", "mobile_phone_no": "mobile_e164"}
+SEARCHED_VALUES: tuple[str, ...] = (*SEARCHABLE_FIELDS, *STORED_E164.values())
 # A string held by more contacts than this ranks as "common"; counting stops there.
 FREQUENCY_CAP = 1000
 
@@ -160,8 +163,11 @@ def probe_for(
 def identifiers_of(values: Mapping[str, Any], ibans: Iterable[str] = ()) -> set[IdKey]:
     country = str(values.get("country_code") or "")
     found: set[IdKey] = set()
-    for name in ("phone_no", "mobile_phone_no"):
-        e164 = _e164(str(values.get(name) or ""), country)
+    for name, stored in STORED_E164.items():
+        if stored in values:  # a stored contact: its own E.164 form
+            e164 = str(values[stored] or "")
+        else:  # values typed in a form, not saved yet
+            e164 = _e164(str(values.get(name) or ""), country)
         if e164:
             found.add((IdentifierKind.PHONE, e164))
     email = str(values.get("email") or "").split(";")[0].strip().lower()
